@@ -1,0 +1,36 @@
+// A workload's place in OVN: its logical switch port ("MAC IP" addresses, as
+// `lsp-set-addresses netsho1 "02:00:00:00:01:03 10.244.1.3"`), and, when the
+// workload runs on a node, the chassis-side binding: its OVS interface on
+// br-int with external_ids:iface-id=<logical port>.
+import * as pulumi from "@pulumi/pulumi";
+import { ContainerPlan } from "./ipPlan";
+import { LogicalSwitch, LogicalSwitchPort } from "./nbResources";
+import { DbEndpoint } from "./ovnNbctl";
+
+export interface ContainerPortArgs {
+    endpoint: pulumi.Input<DbEndpoint>;
+    /** The node's switch: the port is added to it (the plan names it) after it exists. */
+    logicalSwitch: LogicalSwitch;
+    switchName: string;
+    container: ContainerPlan;
+    externalIds: Record<string, string>;
+}
+
+export class ContainerPort extends pulumi.ComponentResource {
+    readonly logicalPort: LogicalSwitchPort;
+
+    constructor(name: string, args: ContainerPortArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ovnlab:ovn:ContainerPort", name, {}, opts);
+        const { container } = args;
+        this.logicalPort = new LogicalSwitchPort(name, {
+            endpoint: args.endpoint,
+            name: container.logicalPort,
+            switch: args.switchName,
+            type: "",
+            addresses: [`${container.mac} ${container.ip}`],
+            options: {},
+            externalIds: args.externalIds,
+        }, { parent: this, dependsOn: [args.logicalSwitch] });
+        this.registerOutputs({ logicalPort: this.logicalPort.name });
+    }
+}

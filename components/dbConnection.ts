@@ -1,0 +1,53 @@
+// The central's listening sockets: `ovn-nbctl set-connection ptcp:6641:<ip>`
+// and `ovn-sbctl set-connection ptcp:6642:<ip>`, as a resource whose read is
+// `get-connection`. Bound to the central's underlay address, not 0.0.0.0 as in
+// the walk-through, so the databases are not open to every host network.
+import * as pulumi from "@pulumi/pulumi";
+import { ctlArgv, CtlTool, DbEndpoint, delConnection, displayTransaction, getConnection, setConnection } from "./ovnNbctl";
+import { runCommand } from "./transport";
+
+export interface DbConnectionArgs {
+    endpoint: DbEndpoint;
+    /** ovn-nbctl for the northbound database, ovn-sbctl for the southbound. */
+    tool: CtlTool;
+    /** e.g. ptcp:6641:172.16.56.2 */
+    target: string;
+}
+
+export const dbConnectionProvider: pulumi.dynamic.ResourceProvider = {
+    async create(inputs: DbConnectionArgs) {
+        await runCommand(inputs.endpoint.transport, ctlArgv(inputs.tool, inputs.endpoint, [setConnection(inputs.target)]));
+        return { id: `${inputs.tool}:${inputs.target}`, outs: inputs };
+    },
+    async diff(_id: string, olds: DbConnectionArgs, news: DbConnectionArgs) {
+        const replaces = (["tool", "endpoint"] as const).filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+        const changes = replaces.length > 0 || olds.target !== news.target;
+        return { changes, replaces, deleteBeforeReplace: true };
+    },
+    async update(_id: string, _olds: DbConnectionArgs, news: DbConnectionArgs) {
+        await runCommand(news.endpoint.transport, ctlArgv(news.tool, news.endpoint, [setConnection(news.target)]));
+        return { outs: news };
+    },
+    async delete(_id: string, props: DbConnectionArgs) {
+        // The database may already be gone with its central; nothing is left to close then.
+        const result = await runCommand(props.endpoint.transport, ctlArgv(props.tool, props.endpoint, [delConnection()]), { allowFailure: true, timeoutMs: 15_000 });
+        if (result.code !== 0 && !/No such file|Connection refused|database connection failed/i.test(result.stderr)) {
+            throw new Error(`${props.tool} del-connection failed: ${result.stderr.trim()}`);
+        }
+    },
+    async read(id: string, props: DbConnectionArgs) {
+        const result = await runCommand(props.endpoint.transport, ctlArgv(props.tool, props.endpoint, [getConnection()]));
+        const targets = result.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+        if (targets.length === 0) return {};
+        return { id, props: { ...props, target: targets.includes(props.target) ? props.target : targets.join(",") } };
+    },
+};
+
+export class DbConnection extends pulumi.dynamic.Resource {
+    declare readonly target: pulumi.Output<string>;
+    declare readonly command: pulumi.Output<string[]>;
+    constructor(name: string, args: { [K in keyof DbConnectionArgs]: pulumi.Input<DbConnectionArgs[K]> }, opts?: pulumi.CustomResourceOptions) {
+        const command = pulumi.output(args).apply((a) => displayTransaction(a.tool, a.endpoint as DbEndpoint, [setConnection(a.target)]));
+        super(dbConnectionProvider, name, { ...args, command }, opts, "ovnlab/nb", "DbConnection");
+    }
+}

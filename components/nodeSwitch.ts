@@ -1,0 +1,42 @@
+// One node's L2 domain, as the walk-through builds it: the logical switch
+// ls-nodeN, its gateway port lr-nodeN on the router (MAC 00:00:00:0N:01:01,
+// 10.244.N.1/24) and the `router`-type port ls-nodeN-lr that patches them.
+import * as pulumi from "@pulumi/pulumi";
+import { NodePlan } from "./ipPlan";
+import { LogicalRouter, LogicalRouterPort, LogicalSwitch, LogicalSwitchPort } from "./nbResources";
+import { DbEndpoint } from "./ovnNbctl";
+
+export interface NodeSwitchArgs {
+    endpoint: pulumi.Input<DbEndpoint>;
+    /** The router the node's gateway port is added to. */
+    router: LogicalRouter;
+    routerName: string;
+    node: NodePlan;
+    externalIds: Record<string, string>;
+}
+
+export class NodeSwitch extends pulumi.ComponentResource {
+    /** The switch, for workload ports to depend on. */
+    readonly logicalSwitch: LogicalSwitch;
+
+    constructor(name: string, args: NodeSwitchArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ovnlab:ovn:NodeSwitch", name, {}, opts);
+        const { node, endpoint, externalIds } = args;
+        // Names come from the plan (known at preview, so the commands show in full);
+        // dependsOn carries the order the walk-through types them in.
+        this.logicalSwitch = new LogicalSwitch(node.switchName, { endpoint, name: node.switchName, externalIds }, { parent: this });
+        const routerPort = new LogicalRouterPort(node.routerPort, {
+            endpoint, name: node.routerPort, router: args.routerName, mac: node.routerMac, networks: [node.gatewayCidr], externalIds,
+        }, { parent: this, dependsOn: [args.router] });
+        new LogicalSwitchPort(node.switchRouterPort, {
+            endpoint,
+            name: node.switchRouterPort,
+            switch: node.switchName,
+            type: "router",
+            addresses: ["router"],
+            options: { "router-port": node.routerPort },
+            externalIds,
+        }, { parent: this, dependsOn: [this.logicalSwitch, routerPort] });
+        this.registerOutputs({});
+    }
+}

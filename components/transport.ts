@@ -1,0 +1,102 @@
+// Where commands run: the local host, a network namespace on it, or a node
+// reached over SSH. A transport is plain data so that dynamic providers can
+// carry it in their inputs (and state); `runCommand` turns it into an argv.
+//
+// Commands are argv arrays executed without a shell. Only SSH needs a remote
+// shell; there every word goes through `shellQuote`, the one audited quoting
+// function.
+//
+// These functions are captured by Pulumi's closure serializer into dynamic
+// provider state, so they keep their imports inside their bodies.
+
+export type TransportSpec =
+    | { kind: "local" }
+    | { kind: "netns"; namespace: string }
+    | { kind: "ssh"; host: string; port: number; user: string; identityFile: string };
+
+export interface RunOptions {
+    /** Milliseconds before the command is killed (default 30 s). */
+    timeoutMs?: number;
+    /** Extra environment variables for the command. */
+    env?: Record<string, string>;
+    /** Resolve with the failure instead of rejecting. */
+    allowFailure?: boolean;
+}
+
+export interface RunResult {
+    argv: string[];
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+/** Quotes one word for a POSIX shell: the only way a value reaches one. */
+export function shellQuote(word: string): string {
+    if (word.includes("\0")) throw new Error("a NUL byte cannot be passed to a shell");
+    if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+    return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Renders an argv for humans (previews, error messages), quoted as a shell would need. */
+export function renderArgv(argv: string[]): string {
+    return argv.map(shellQuote).join(" ");
+}
+
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+
+/** The argv that runs `argv` through `transport`. */
+export function transportArgv(transport: TransportSpec, argv: string[], env: Record<string, string> = {}): string[] {
+    for (const name of Object.keys(env)) {
+        if (!ENV_NAME.test(name)) throw new Error(`invalid environment variable name ${JSON.stringify(name)}`);
+    }
+    switch (transport.kind) {
+        case "local":
+            return argv;
+        case "netns":
+            return ["ip", "netns", "exec", transport.namespace, ...argv];
+        case "ssh": {
+            const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
+            const remote = [...(assignments.length ? ["env", ...assignments] : []), ...argv.map(shellQuote)].join(" ");
+            return [
+                "ssh", "-i", transport.identityFile, "-p", String(transport.port),
+                "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                "-o", "LogLevel=ERROR", `${transport.user}@${transport.host}`, "--", remote,
+            ];
+        }
+    }
+}
+
+/** Runs `argv` through `transport`, without a shell, with a timeout. Errors carry the command and its stderr. */
+export async function runCommand(transport: TransportSpec, argv: string[], options: RunOptions = {}): Promise<RunResult> {
+    const childProcess: typeof import("child_process") = require("child_process");
+    const env = options.env ?? {};
+    const full = transportArgv(transport, argv, env);
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    return new Promise<RunResult>((resolve, reject) => {
+        childProcess.execFile(
+            full[0],
+            full.slice(1),
+            {
+                env: transport.kind === "ssh" ? process.env : { ...process.env, ...env },
+                timeout: timeoutMs,
+                killSignal: "SIGKILL",
+                maxBuffer: 256 * 1024 * 1024,
+                encoding: "utf8",
+            },
+            (error, stdout, stderr) => {
+                const failure = error as (NodeJS.ErrnoException & { killed?: boolean; code?: number | string }) | null;
+                const code = failure ? (typeof failure.code === "number" ? failure.code : -1) : 0;
+                const result: RunResult = { argv: full, code, stdout, stderr };
+                if (!failure || options.allowFailure) return resolve(result);
+                const why = failure.killed
+                    ? `timed out after ${timeoutMs} ms`
+                    : typeof failure.code === "string"
+                      ? `could not start (${failure.code})`
+                      : `exited with ${code}`;
+                const shown = renderArgv(full);
+                const message = `command ${why}: ${shown.length > 600 ? shown.slice(0, 600) + " ..." : shown}${stderr.trim() ? `\n${stderr.trim()}` : ""}`;
+                reject(Object.assign(new Error(message), { argv: full, stderr, stdout, exitCode: code }));
+            },
+        );
+    });
+}

@@ -1,0 +1,37 @@
+// ovnlab: one stack, one lab. Validates the stack's `ovnlab:*` configuration
+// and plans every address before a single resource is registered.
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, validateConfig } from "./components/config";
+import { planLab } from "./components/ipPlan";
+import { Lab } from "./components/lab";
+
+function rawConfig(): Record<string, unknown> {
+    const prefix = "ovnlab:";
+    return Object.fromEntries(
+        Object.entries(pulumi.runtime.allConfig())
+            .filter(([key]) => key.startsWith(prefix))
+            .map(([key, value]) => [key.slice(prefix.length), value]),
+    );
+}
+
+function planFromConfig() {
+    try {
+        return planLab(validateConfig(rawConfig(), pulumi.getStack()));
+    } catch (e) {
+        // A RunError is printed without a stack trace: the message is the whole story.
+        if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
+        throw e;
+    }
+}
+
+const plan = planFromConfig();
+const lab = new Lab("lab", {
+    plan,
+    stack: pulumi.getStack(),
+    stateDir: path.resolve(plan.config.stateDir),
+});
+
+export const nbDatabase = lab.nbEndpoint.db;
+export const nodes = plan.nodes.map((n) => ({ name: n.name, underlayIp: n.underlayIp, subnet: n.subnet, gateway: n.gateway, chassis: n.chassis }));
+export const containers = plan.containers.map((c) => ({ name: c.name, node: c.node, ip: c.ip, mac: c.mac, logicalPort: c.logicalPort }));
