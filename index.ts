@@ -32,6 +32,6 @@ const lab = new Lab("lab", {
     stateDir: path.resolve(plan.config.stateDir),
 });
 
-export const nbDatabase = lab.nbEndpoint.db;
-export const nodes = plan.nodes.map((n) => ({ name: n.name, underlayIp: n.underlayIp, subnet: n.subnet, gateway: n.gateway, chassis: n.chassis }));
-export const containers = plan.containers.map((c) => ({ name: c.name, node: c.node, ip: c.ip, mac: c.mac, logicalPort: c.logicalPort }));
+export const nodes = lab.nodes;
+export const containers = lab.containers;
+export const central = lab.central;

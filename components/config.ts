@@ -84,7 +84,7 @@ export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$/;
 export const NAME_RULE = "1-32 characters: lower-case letters, digits and inner '-', starting with a letter";
 /** The lab id ends up inside 15-character interface names, so it is short. */
 export const LAB_ID_PATTERN = /^[a-z][a-z0-9]{0,7}$/;
-const IMAGE_PATTERN = /^[a-z0-9][a-z0-9._\/-]{0,127}(:[A-Za-z0-9._-]{1,128})?$/;
+export const IMAGE_PATTERN = /^[a-z0-9][a-z0-9._\/-]{0,127}(:[A-Za-z0-9._-]{1,128})?$/;
 const DB_REMOTE_PATTERN = /^(unix:\/[A-Za-z0-9_.\/-]{1,200}|(tcp|ssl):(\d{1,3}\.){3}\d{1,3}:\d{1,5})$/;
 const PATH_PATTERN = /^(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9_.\/-]{1,200}$/;
 

@@ -3,6 +3,7 @@
 // workload runs on a node, the chassis-side binding: its OVS interface on
 // br-int with external_ids:iface-id=<logical port>.
 import * as pulumi from "@pulumi/pulumi";
+import { ContainerPlug, ContainerPlugArgs } from "./containerPlug";
 import { ContainerPlan } from "./ipPlan";
 import { LogicalSwitch, LogicalSwitchPort } from "./nbResources";
 import { DbEndpoint } from "./ovnNbctl";
@@ -14,6 +15,8 @@ export interface ContainerPortArgs {
     switchName: string;
     container: ContainerPlan;
     externalIds: Record<string, string>;
+    /** Where the workload is plugged; omitted when only the logical side is managed. */
+    attachment?: { [K in keyof Omit<ContainerPlugArgs, "ifaceId">]: pulumi.Input<ContainerPlugArgs[K]> };
 }
 
 export class ContainerPort extends pulumi.ComponentResource {
@@ -31,6 +34,9 @@ export class ContainerPort extends pulumi.ComponentResource {
             options: {},
             externalIds: args.externalIds,
         }, { parent: this, dependsOn: [args.logicalSwitch] });
+        if (args.attachment) {
+            new ContainerPlug(`${name}-plug`, { ...args.attachment, ifaceId: this.logicalPort.name }, { parent: this });
+        }
         this.registerOutputs({ logicalPort: this.logicalPort.name });
     }
 }

@@ -37,7 +37,8 @@ export const dbConnectionProvider: pulumi.dynamic.ResourceProvider = {
     },
     async read(id: string, props: DbConnectionArgs) {
         const result = await runCommand(props.endpoint.transport, ctlArgv(props.tool, props.endpoint, [getConnection()]));
-        const targets = result.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+        // ovn-sbctl prefixes each target with its role: `read-write role="" ptcp:6642:172.16.56.2`.
+        const targets = result.stdout.split("\n").map((l) => l.trim().split(" ").pop()!).filter(Boolean);
         if (targets.length === 0) return {};
         return { id, props: { ...props, target: targets.includes(props.target) ? props.target : targets.join(",") } };
     },

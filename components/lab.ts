@@ -1,12 +1,19 @@
 // The whole lab of one stack: nodes from the chosen driver, the OVN central,
-// the router lr0, one NodeSwitch per node and one ContainerPort per workload,
+// the router lr0, one NodeSwitch per node and one Workload per container,
 // created in dependency order and destroyed in reverse.
 import * as pulumi from "@pulumi/pulumi";
+import { ContainerImage } from "./containerImage";
 import { ContainerPort } from "./containerPort";
-import { LabPlan } from "./ipPlan";
+import { DbConnection } from "./dbConnection";
+import { centralLayout } from "./hostCommands";
+import { LabPlan, NodePlan } from "./ipPlan";
 import { LogicalRouter } from "./nbResources";
+import { NetnsNode } from "./netnsNode";
 import { NodeSwitch } from "./nodeSwitch";
+import { OvnCentral } from "./ovnCentral";
 import { DbEndpoint } from "./ovnNbctl";
+import { Underlay } from "./underlay";
+import { Workload } from "./workload";
 
 export interface LabArgs {
     plan: LabPlan;
@@ -16,33 +23,128 @@ export interface LabArgs {
     stateDir: string;
 }
 
+/** What a user needs to reach one node. */
+export interface NodeSummary {
+    name: string;
+    underlayIp: string;
+    subnet: string;
+    gateway: string;
+    chassis?: string;
+    namespace?: pulumi.Output<string>;
+}
+
+/** What a user needs to reach one container. */
+export interface ContainerSummary {
+    name: string;
+    node: string;
+    ip: string;
+    mac: string;
+    logicalPort?: string;
+    containerName?: pulumi.Output<string>;
+    exec?: pulumi.Output<string>;
+}
+
 export class Lab extends pulumi.ComponentResource {
-    readonly nbEndpoint: pulumi.Output<DbEndpoint>;
-    readonly router?: LogicalRouter;
+    readonly nodes: NodeSummary[];
+    readonly containers: ContainerSummary[];
+    /** NB/SB addresses the chassis use (tcp:<central>:6641/6642); the NB socket ovnlab itself uses. */
+    readonly central: { nb: string; sb: string; nbSocket: string } | undefined;
 
     constructor(name: string, args: LabArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ovnlab:lab:Lab", name, {}, opts);
         const { plan } = args;
         const config = plan.config;
+        const ovn = config.experiment === "multi-l2";
         const externalIds = { "ovnlab:stack": args.stack };
+        const node = (name: string) => plan.nodes.find((n) => n.name === name)!;
 
-        this.nbEndpoint = pulumi.output<DbEndpoint>({ transport: { kind: "local" }, db: config.nbDb });
+        // Where ovnlab reaches the northbound database, and what must exist first.
+        let nbEndpoint: DbEndpoint;
+        let nbReady: pulumi.Resource[] = [];
+        let netnsNodes: Map<string, NetnsNode> | undefined;
+        let defaultImage: pulumi.Output<string> | undefined;
 
-        const router = new LogicalRouter(config.routerName, { endpoint: this.nbEndpoint, name: config.routerName, externalIds }, { parent: this });
-        this.router = router;
-        const switches = new Map(plan.nodes.map((node) => [
-            node.name,
-            new NodeSwitch(node.switchName, { endpoint: this.nbEndpoint, router, routerName: config.routerName, node, externalIds }, { parent: this }),
-        ]));
-        for (const container of plan.containers) {
-            new ContainerPort(container.name, {
-                endpoint: this.nbEndpoint,
-                logicalSwitch: switches.get(container.node)!.logicalSwitch,
-                switchName: plan.nodes.find((n) => n.name === container.node)!.switchName,
-                container,
-                externalIds,
-            }, { parent: this });
+        if (config.driver === "external") {
+            nbEndpoint = { transport: { kind: "local" }, db: config.nbDb };
+        } else {
+            const underlay = new Underlay(`${name}-underlay`, { labId: config.labId }, { parent: this });
+            netnsNodes = new Map(plan.nodes.map((n) => [n.name, this.netnsNode(n, args, underlay)]));
+            // The central's socket path is planned, not read back, so preview shows every NB command in full.
+            nbEndpoint = { transport: { kind: "local" }, db: `unix:${centralLayout(args.stateDir).nbSocket}` };
+            if (ovn) nbReady = this.ovnCentral(plan, args.stateDir, netnsNodes.get(config.centralNode)!);
+            if (plan.containers.some((c) => !c.image)) {
+                defaultImage = new ContainerImage(`${name}-image`, {}, { parent: this }).image;
+            }
         }
-        this.registerOutputs({ nbEndpoint: this.nbEndpoint });
+
+        const switches = new Map<string, NodeSwitch>();
+        if (ovn) {
+            const router = new LogicalRouter(config.routerName, { endpoint: nbEndpoint, name: config.routerName, externalIds }, { parent: this, dependsOn: nbReady });
+            for (const n of plan.nodes) {
+                switches.set(n.name, new NodeSwitch(n.switchName, { endpoint: nbEndpoint, router, routerName: config.routerName, node: n, externalIds }, { parent: this }));
+            }
+        }
+
+        const workloads = new Map<string, Workload>();
+        for (const container of plan.containers) {
+            const logical = ovn
+                ? { endpoint: nbEndpoint, logicalSwitch: switches.get(container.node)!.logicalSwitch, switchName: node(container.node).switchName, externalIds }
+                : undefined;
+            if (netnsNodes) {
+                workloads.set(container.name, new Workload(container.name, {
+                    labId: config.labId, container, defaultImage: defaultImage ?? "", node: netnsNodes.get(container.node)!,
+                    bridge: config.bridge, mtu: config.mtu, ovn: logical,
+                }, { parent: this }));
+            } else if (logical) {
+                new ContainerPort(container.name, { ...logical, container }, { parent: this });
+            }
+        }
+
+        this.central = ovn && config.driver !== "external"
+            ? { nb: `tcp:${plan.central.ip}:6641`, sb: plan.central.sbRemote, nbSocket: nbEndpoint.db }
+            : undefined;
+        this.nodes = plan.nodes.map((n) => ({
+            name: n.name, underlayIp: n.underlayIp, subnet: n.subnet, gateway: n.gateway,
+            ...(ovn ? { chassis: n.chassis } : {}),
+            ...(netnsNodes ? { namespace: netnsNodes.get(n.name)!.namespace } : {}),
+        }));
+        this.containers = plan.containers.map((c) => {
+            const workload = workloads.get(c.name);
+            return {
+                name: c.name, node: c.node, ip: c.ip, mac: c.mac,
+                ...(ovn ? { logicalPort: c.logicalPort } : {}),
+                ...(workload ? { containerName: workload.containerName, exec: pulumi.interpolate`docker exec -it ${workload.containerName} sh` } : {}),
+            };
+        });
+        this.registerOutputs({ nodes: this.nodes, containers: this.containers, central: this.central });
+    }
+
+    private netnsNode(n: NodePlan, args: LabArgs, underlay: Underlay): NetnsNode {
+        const config = args.plan.config;
+        const ovn = config.experiment === "multi-l2";
+        return new NetnsNode(n.name, {
+            labId: config.labId,
+            name: n.name,
+            stateDir: args.stateDir,
+            underlayBridge: underlay.bridgeName,
+            underlayCidr: n.underlayCidr,
+            ovn,
+            ...(ovn ? { centralIp: args.plan.central.ip, encap: config.encap, chassis: n.chassis } : {}),
+            datapathType: config.datapathType,
+            bridge: config.bridge,
+        }, { parent: this });
+    }
+
+    /** NB/SB databases and northd on the central node, listening on its underlay address only. */
+    private ovnCentral(plan: LabPlan, stateDir: string, centralNode: NetnsNode): pulumi.Resource[] {
+        const daemons = new OvnCentral("central", { namespace: centralNode.namespace, stateDir }, { parent: this });
+        const local = { kind: "local" as const };
+        const nb = new DbConnection("central-nb", {
+            endpoint: daemons.nbDb.apply((db) => ({ transport: local, db })), tool: "ovn-nbctl", target: `ptcp:6641:${plan.central.ip}`,
+        }, { parent: this });
+        const sb = new DbConnection("central-sb", {
+            endpoint: daemons.sbDb.apply((db) => ({ transport: local, db })), tool: "ovn-sbctl", target: `ptcp:6642:${plan.central.ip}`,
+        }, { parent: this });
+        return [daemons, nb, sb];
     }
 }

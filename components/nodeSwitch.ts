@@ -8,7 +8,7 @@ import { DbEndpoint } from "./ovnNbctl";
 
 export interface NodeSwitchArgs {
     endpoint: pulumi.Input<DbEndpoint>;
-    /** The router the node's gateway port is added to. */
+    /** The router the node's gateway port is added to; created first, as the walk-through does. */
     router: LogicalRouter;
     routerName: string;
     node: NodePlan;
@@ -24,7 +24,7 @@ export class NodeSwitch extends pulumi.ComponentResource {
         const { node, endpoint, externalIds } = args;
         // Names come from the plan (known at preview, so the commands show in full);
         // dependsOn carries the order the walk-through types them in.
-        this.logicalSwitch = new LogicalSwitch(node.switchName, { endpoint, name: node.switchName, externalIds }, { parent: this });
+        this.logicalSwitch = new LogicalSwitch(node.switchName, { endpoint, name: node.switchName, externalIds }, { parent: this, dependsOn: [args.router] });
         const routerPort = new LogicalRouterPort(node.routerPort, {
             endpoint, name: node.routerPort, router: args.routerName, mac: node.routerMac, networks: [node.gatewayCidr], externalIds,
         }, { parent: this, dependsOn: [args.router] });

@@ -150,6 +150,19 @@ describe("db connections", () => {
         expect((await dbConnectionProvider.read!("x", args("ptcp:6641:127.0.0.1"))).id).toBeUndefined();
     });
 
+    it("reads the SB connection, which ovn-sbctl prints with its role", async () => {
+        const sb = startOvnDb("sb");
+        try {
+            const sbArgs: DbConnectionArgs = { endpoint: { transport: { kind: "local" }, db: sb.remote }, tool: "ovn-sbctl", target: "ptcp:6642:127.0.0.1" };
+            await dbConnectionProvider.create!(sbArgs);
+            const read = await dbConnectionProvider.read!("sb", sbArgs);
+            expect(read.props.target).toBe("ptcp:6642:127.0.0.1");
+            expect((await dbConnectionProvider.diff!("sb", read.props, sbArgs)).changes).toBe(false);
+        } finally {
+            await sb.stop();
+        }
+    });
+
     it("refuses a target that is not a listening OVSDB address", async () => {
         await expect(dbConnectionProvider.create!(args("ptcp:6641; touch /tmp/pwned"))).rejects.toThrow(/invalid connection target/);
     });

@@ -79,6 +79,7 @@ describe("external driver: the logical topology", () => {
 
     it("orders creation as the walk-through does: router, then ports on it; switch, then ports on it", () => {
         const deps = (type: string, name: string) => registered.find((r) => r.type === `${NB}:${type}` && r.name === name)!.dependsOn;
+        expect(deps("LogicalSwitch", "ls-node1")).toEqual([`${NB}:LogicalRouter::lr0`]);
         expect(deps("LogicalRouterPort", "lr-node1")).toEqual([`${NB}:LogicalRouter::lr0`]);
         expect(deps("LogicalSwitchPort", "ls-node1-lr")).toEqual([`${NB}:LogicalSwitch::ls-node1`, `${NB}:LogicalRouterPort::lr-node1`]);
         expect(deps("LogicalSwitchPort", "netsho3")).toEqual([`${NB}:LogicalSwitch::ls-node2`]);

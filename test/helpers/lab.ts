@@ -1,0 +1,63 @@
+// Fail-safe teardown of everything a test lab may have left behind, found by
+// its unique lab id: daemons by the PIDs in their pidfiles (never by name),
+// containers by label, namespaces and links by name prefix, the iptables rule,
+// the test's image and the state directory. Runs even when a test failed.
+import { execFileSync } from "child_process";
+import { existsSync, readdirSync, rmSync, statSync } from "fs";
+import { join } from "path";
+import { LAB_LABEL } from "../../components/hostCommands";
+import { stopDaemon } from "../../components/hostRuntime";
+import { underlayProvider } from "../../components/underlay";
+
+/** Controllers first, then northd and the OVN databases, then vswitchd, then the Open_vSwitch database (recipe pitfall 6). */
+const STOP_ORDER = ["ovn-controller", "ovn-northd", "ovnnb_db", "ovnsb_db", "ovs-vswitchd", "ovsdb-server"];
+
+function pidfilesUnder(dir: string): string[] {
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir).flatMap((entry) => {
+        const path = join(dir, entry);
+        if (statSync(path).isDirectory()) return pidfilesUnder(path);
+        return entry.endsWith(".pid") ? [path] : [];
+    });
+}
+
+function run(argv: string[]): string {
+    try {
+        return execFileSync(argv[0], argv.slice(1), { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 60_000 });
+    } catch {
+        return "";
+    }
+}
+
+/** Names of host links that belong to the lab: `<labId>-...` (node veths) and `<labId>_...` (bridge, hashed veths). */
+export function labLinks(labId: string): string[] {
+    const links = JSON.parse(run(["ip", "-j", "link", "show"]) || "[]") as { ifname: string }[];
+    return links.map((l) => l.ifname).filter((name) => name.startsWith(`${labId}-`) || name.startsWith(`${labId}_`));
+}
+
+export function labNamespaces(labId: string): string[] {
+    return existsSync("/run/netns") ? readdirSync("/run/netns").filter((ns) => ns.startsWith(`ovnlab-${labId}-`)) : [];
+}
+
+export function labContainers(labId: string): string[] {
+    return run(["docker", "ps", "-aq", "--filter", `label=${LAB_LABEL}=${labId}`]).split("\n").filter(Boolean);
+}
+
+export async function cleanupLab(labId: string, stateDir: string, image?: string): Promise<void> {
+    const rank = (pidfile: string) => {
+        const i = STOP_ORDER.findIndex((name) => pidfile.endsWith(`/${name}.pid`));
+        return i === -1 ? STOP_ORDER.length : i;
+    };
+    for (const pidfile of pidfilesUnder(stateDir).sort((a, b) => rank(a) - rank(b))) await stopDaemon(pidfile);
+    for (const id of labContainers(labId)) run(["docker", "rm", "-f", id]);
+    for (const ns of labNamespaces(labId)) run(["ip", "netns", "delete", ns]);
+    for (const link of labLinks(labId)) run(["ip", "link", "delete", "dev", link]);
+    await underlayProvider.delete!(labId, { labId, bridgeName: `${labId}_br`, chain: "FORWARD", problems: [] });
+    if (image) run(["docker", "image", "rm", image]);
+    rmSync(stateDir, { recursive: true, force: true });
+}
+
+/** The iptables rules that mention the lab (should be none after teardown). */
+export function labIptablesRules(labId: string): string[] {
+    return run(["iptables", "-w", "5", "-S"]).split("\n").filter((rule) => rule.includes(`ovnlab:${labId}`));
+}
