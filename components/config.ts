@@ -6,11 +6,13 @@ export const DRIVERS = ["netns", "external"] as const;
 export const EXPERIMENTS = ["multi-l2", "single-l2"] as const;
 export const ENCAPS = ["geneve", "vxlan"] as const;
 export const DATAPATH_TYPES = ["netdev", "system"] as const;
+export const DB_PROTOCOLS = ["tcp", "ssl"] as const;
 
 export type Driver = (typeof DRIVERS)[number];
 export type Experiment = (typeof EXPERIMENTS)[number];
 export type Encap = (typeof ENCAPS)[number];
 export type DatapathType = (typeof DATAPATH_TYPES)[number];
+export type DbProtocol = (typeof DB_PROTOCOLS)[number];
 
 /** One workload as the user wrote it; ip and mac are planned when omitted. */
 export interface ContainerSpec {
@@ -36,6 +38,8 @@ export interface LabConfig {
     maxNodes: number;
     encap: Encap;
     datapathType: DatapathType;
+    /** How chassis reach the central's databases: tcp, or ssl with certificates from the lab's own CA. */
+    dbProtocol: DbProtocol;
     routerName: string;
     bridge: string;
     /** Image for containers that name none; empty means the lab's locally built image. */
@@ -99,6 +103,7 @@ export const DEFAULTS = {
     maxNodes: 100,
     encap: "geneve" as Encap,
     datapathType: "netdev" as DatapathType,
+    dbProtocol: "tcp" as DbProtocol,
     routerName: "lr0",
     bridge: "br-int",
     mtu: 1442,
@@ -119,6 +124,7 @@ export const CONFIG_KEYS: Record<string, string> = {
     maxNodes: "most nodes the pod CIDR must have room for (default 100)",
     encap: "tunnel encapsulation between chassis: geneve (default) or vxlan",
     datapathType: "OVS datapath: netdev (userspace, default) or system (kernel module)",
+    dbProtocol: "how chassis reach the NB/SB databases on the central's underlay address: tcp (default) or ssl (certificates from the lab's own CA)",
     routerName: "logical router name (default lr0)",
     bridge: "integration bridge name (default br-int)",
     image: "container image for workloads that name none (default: a locally built busybox image)",
@@ -225,6 +231,7 @@ export function validateConfig(given: Raw, stack: string): LabConfig {
     const experiment = oneOf("experiment", EXPERIMENTS, DEFAULTS.experiment);
     const encap = oneOf("encap", ENCAPS, DEFAULTS.encap);
     const datapathType = oneOf("datapathType", DATAPATH_TYPES, DEFAULTS.datapathType);
+    const dbProtocol = oneOf("dbProtocol", DB_PROTOCOLS, DEFAULTS.dbProtocol);
     const nodeCount = integer("nodes", experiment === "single-l2" ? 1 : DEFAULTS.nodes, 1, 1000);
     if (experiment === "single-l2" && nodeCount !== 1) {
         flag("nodes", raw.nodes, "single-l2 is one flat L2 domain on one node", "1 (or use experiment multi-l2)");
@@ -264,7 +271,7 @@ export function validateConfig(given: Raw, stack: string): LabConfig {
     if (issues.length > 0) throw new ConfigError(issues);
     return {
         labId, driver, experiment, nodes, centralNode, containers, podCidr, hostCidr,
-        containersPerNode, maxNodes, encap, datapathType, routerName, bridge, image, mtu,
+        containersPerNode, maxNodes, encap, datapathType, dbProtocol, routerName, bridge, image, mtu,
         nbDb, stateDir,
     };
 }

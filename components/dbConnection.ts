@@ -3,44 +3,61 @@
 // `get-connection`. Bound to the central's underlay address, not 0.0.0.0 as in
 // the walk-through, so the databases are not open to every host network.
 import * as pulumi from "@pulumi/pulumi";
-import { ctlArgv, CtlTool, DbEndpoint, delConnection, displayTransaction, getConnection, setConnection } from "./ovnNbctl";
+import { TlsFiles } from "./hostCommands";
+import { ctlArgv, CtlTool, DbEndpoint, delConnection, delSsl, displayTransaction, getConnection, getSsl, NbCommand, setConnection, setSsl } from "./ovnNbctl";
 import { runCommand } from "./transport";
 
 export interface DbConnectionArgs {
     endpoint: DbEndpoint;
     /** ovn-nbctl for the northbound database, ovn-sbctl for the southbound. */
     tool: CtlTool;
-    /** e.g. ptcp:6641:172.16.56.2 */
+    /** e.g. ptcp:6641:172.16.56.2, or pssl:6641:172.16.56.2 with `ssl` */
     target: string;
+    /** The server's key, certificate and CA for a pssl: target. */
+    ssl?: TlsFiles;
+}
+
+/** One transaction: the SSL files (when any), then the listener. */
+function openCommands(args: DbConnectionArgs): NbCommand[] {
+    return [...(args.ssl ? [setSsl(args.ssl.privateKey, args.ssl.certificate, args.ssl.caCert)] : []), setConnection(args.target)];
+}
+
+/** Reads `get-ssl`'s "Private key: ..." lines back into files; undefined when none are set. */
+export function parseGetSsl(stdout: string): TlsFiles | undefined {
+    const value = (label: string) => new RegExp(`^${label}: (.*)$`, "m").exec(stdout)?.[1]?.trim() ?? "";
+    const files = { privateKey: value("Private key"), certificate: value("Certificate"), caCert: value("CA Certificate") };
+    return files.privateKey ? files : undefined;
 }
 
 export const dbConnectionProvider: pulumi.dynamic.ResourceProvider = {
     async create(inputs: DbConnectionArgs) {
-        await runCommand(inputs.endpoint.transport, ctlArgv(inputs.tool, inputs.endpoint, [setConnection(inputs.target)]));
+        await runCommand(inputs.endpoint.transport, ctlArgv(inputs.tool, inputs.endpoint, openCommands(inputs)));
         return { id: `${inputs.tool}:${inputs.target}`, outs: inputs };
     },
     async diff(_id: string, olds: DbConnectionArgs, news: DbConnectionArgs) {
         const replaces = (["tool", "endpoint"] as const).filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
-        const changes = replaces.length > 0 || olds.target !== news.target;
+        const changes = replaces.length > 0 || olds.target !== news.target || JSON.stringify(olds.ssl) !== JSON.stringify(news.ssl);
         return { changes, replaces, deleteBeforeReplace: true };
     },
-    async update(_id: string, _olds: DbConnectionArgs, news: DbConnectionArgs) {
-        await runCommand(news.endpoint.transport, ctlArgv(news.tool, news.endpoint, [setConnection(news.target)]));
+    async update(_id: string, olds: DbConnectionArgs, news: DbConnectionArgs) {
+        const dropSsl = olds.ssl && !news.ssl ? [delSsl()] : [];
+        await runCommand(news.endpoint.transport, ctlArgv(news.tool, news.endpoint, [...dropSsl, ...openCommands(news)]));
         return { outs: news };
     },
     async delete(_id: string, props: DbConnectionArgs) {
         // The database may already be gone with its central; nothing is left to close then.
-        const result = await runCommand(props.endpoint.transport, ctlArgv(props.tool, props.endpoint, [delConnection()]), { allowFailure: true, timeoutMs: 15_000 });
+        const result = await runCommand(props.endpoint.transport, ctlArgv(props.tool, props.endpoint, [...(props.ssl ? [delSsl()] : []), delConnection()]), { allowFailure: true, timeoutMs: 15_000 });
         if (result.code !== 0 && !/No such file|Connection refused|database connection failed/i.test(result.stderr)) {
             throw new Error(`${props.tool} del-connection failed: ${result.stderr.trim()}`);
         }
     },
     async read(id: string, props: DbConnectionArgs) {
         const result = await runCommand(props.endpoint.transport, ctlArgv(props.tool, props.endpoint, [getConnection()]));
+        const ssl = props.ssl ? parseGetSsl((await runCommand(props.endpoint.transport, ctlArgv(props.tool, props.endpoint, [getSsl()]))).stdout) : undefined;
         // ovn-sbctl prefixes each target with its role: `read-write role="" ptcp:6642:172.16.56.2`.
         const targets = result.stdout.split("\n").map((l) => l.trim().split(" ").pop()!).filter(Boolean);
         if (targets.length === 0) return {};
-        return { id, props: { ...props, target: targets.includes(props.target) ? props.target : targets.join(",") } };
+        return { id, props: { ...props, target: targets.includes(props.target) ? props.target : targets.join(","), ...(props.ssl ? { ssl } : {}) } };
     },
 };
 
@@ -48,7 +65,7 @@ export class DbConnection extends pulumi.dynamic.Resource {
     declare readonly target: pulumi.Output<string>;
     declare readonly command: pulumi.Output<string[]>;
     constructor(name: string, args: { [K in keyof DbConnectionArgs]: pulumi.Input<DbConnectionArgs[K]> }, opts?: pulumi.CustomResourceOptions) {
-        const command = pulumi.output(args).apply((a) => displayTransaction(a.tool, a.endpoint as DbEndpoint, [setConnection(a.target)]));
+        const command = pulumi.output(args).apply((a) => displayTransaction(a.tool, a.endpoint as DbEndpoint, openCommands(a as DbConnectionArgs)));
         super(dbConnectionProvider, name, { ...args, command }, opts, "ovnlab/nb", "DbConnection");
     }
 }

@@ -124,9 +124,9 @@ export function validOvsdbRemote(value: string): string {
         validSocketPath(value.slice("unix:".length));
         return value;
     }
-    const tcp = isString(value) ? /^tcp:(.+):(\d{1,5})$/.exec(value) : null;
+    const tcp = isString(value) ? /^(?:tcp|ssl):(.+):(\d{1,5})$/.exec(value) : null;
     const ok = tcp !== null && IPV4.test(tcp[1]) && Number(tcp[2]) > 0 && Number(tcp[2]) <= PORT_MAX;
-    return checked("OVSDB remote", value, ok, "unix:/path/db.sock or tcp:172.16.56.2:6642");
+    return checked("OVSDB remote", value, ok, "unix:/path/db.sock, tcp:172.16.56.2:6642 or ssl:172.16.56.2:6642");
 }
 
 // ---- Names -----------------------------------------------------------------
@@ -393,8 +393,33 @@ export interface OvsdbServerSpec {
     connectionsOf?: keyof typeof CONNECTION_REMOTES;
 }
 
+/** Certificate files for an OVSDB client or server (ovs-pki's PEM files). */
+export interface TlsFiles {
+    privateKey: string;
+    certificate: string;
+    caCert: string;
+}
+
+/** ovsdb-server options that read the SSL settings `set-ssl` stores in the database, as ovn-ctl passes them. */
+const SSL_FROM_DB: Record<keyof typeof CONNECTION_REMOTES, string> = {
+    northbound: "OVN_Northbound",
+    southbound: "OVN_Southbound",
+};
+
+export function tlsOptions(files: TlsFiles): string[] {
+    return [
+        `--private-key=${validPath("private key", files.privateKey)}`,
+        `--certificate=${validPath("certificate", files.certificate)}`,
+        `--ca-cert=${validPath("CA certificate", files.caCert)}`,
+    ];
+}
+
 export function ovsdbServerStart(spec: OvsdbServerSpec): Argv {
-    const connections = spec.connectionsOf === undefined ? [] : [`--remote=${CONNECTION_REMOTES[spec.connectionsOf]}`];
+    const db = spec.connectionsOf === undefined ? undefined : SSL_FROM_DB[spec.connectionsOf];
+    const connections = db === undefined ? [] : [
+        `--remote=${CONNECTION_REMOTES[spec.connectionsOf!]}`,
+        `--private-key=db:${db},SSL,private_key`, `--certificate=db:${db},SSL,certificate`, `--ca-cert=db:${db},SSL,ca_cert`,
+    ];
     return [
         "ovsdb-server", `--remote=punix:${validSocketPath(spec.socket)}`, ...connections,
         `--unixctl=${validSocketPath(spec.unixctl)}`, ...daemonOptions(spec.pidfile, spec.logFile), validPath("database file", spec.dbFile),
@@ -408,9 +433,12 @@ export function ovsVswitchdStart(layout: NodeLayout): Argv {
     ];
 }
 
-/** No --unixctl: ovn-controller 23.03 rejects it (see controllerCtl). */
-export function ovnControllerStart(layout: NodeLayout): Argv {
-    return ["ovn-controller", `unix:${validSocketPath(layout.dbSocket)}`, ...daemonOptions(layout.controllerPidfile, layout.controllerLog)];
+/** No --unixctl: ovn-controller 23.03 rejects it (see controllerCtl). With TLS, its certificate for the ssl: SB remote. */
+export function ovnControllerStart(layout: NodeLayout, tls?: TlsFiles): Argv {
+    return [
+        "ovn-controller", `unix:${validSocketPath(layout.dbSocket)}`, ...(tls ? tlsOptions(tls) : []),
+        ...daemonOptions(layout.controllerPidfile, layout.controllerLog),
+    ];
 }
 
 export function ovnNorthdStart(layout: CentralLayout): Argv {

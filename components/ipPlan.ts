@@ -180,8 +180,8 @@ export function planLab(config: LabConfig): LabPlan {
         central: {
             node: central.name,
             ip: central.underlayIp,
-            nbRemote: `tcp:${central.underlayIp}:6641`,
-            sbRemote: `tcp:${central.underlayIp}:6642`,
+            nbRemote: `${config.dbProtocol}:${central.underlayIp}:6641`,
+            sbRemote: `${config.dbProtocol}:${central.underlayIp}:6642`,
         },
     };
 }

@@ -11,9 +11,13 @@ import { LogicalRouter } from "./nbResources";
 import { NetnsNode } from "./netnsNode";
 import { NodeSwitch } from "./nodeSwitch";
 import { OvnCentral } from "./ovnCentral";
+import { Pki } from "./pki";
 import { DbEndpoint } from "./ovnNbctl";
 import { Underlay } from "./underlay";
 import { Workload } from "./workload";
+
+/** The certificate both database servers present. */
+const CENTRAL_CERTIFICATE = "central";
 
 export interface LabArgs {
     plan: LabPlan;
@@ -30,7 +34,17 @@ export interface NodeSummary {
     subnet: string;
     gateway: string;
     chassis?: string;
+    /** OVN: the node's logical switch and its port on the router (`trace` sends to the gateway by this MAC). */
+    switchName?: string;
+    routerPort?: string;
+    routerMac?: string;
+    /** The integration bridge. */
+    bridge: string;
     namespace?: pulumi.Output<string>;
+    /** netns driver: where `show` reaches the node's OVS: its database, ovs-vswitchd's control socket, and the run directory holding `<bridge>.mgmt`. */
+    ovsDb?: pulumi.Output<string>;
+    vswitchdCtl?: pulumi.Output<string>;
+    runDir?: pulumi.Output<string>;
 }
 
 /** What a user needs to reach one container. */
@@ -44,11 +58,16 @@ export interface ContainerSummary {
     exec?: pulumi.Output<string>;
 }
 
+/** What `show` needs to reach a netns node's OVS. */
+function nodeAccess(node: NetnsNode): Pick<NodeSummary, "namespace" | "ovsDb" | "vswitchdCtl" | "runDir"> {
+    return { namespace: node.namespace, ovsDb: node.ovsDb, vswitchdCtl: node.vswitchdCtl, runDir: node.runDir };
+}
+
 export class Lab extends pulumi.ComponentResource {
     readonly nodes: NodeSummary[];
     readonly containers: ContainerSummary[];
-    /** NB/SB addresses the chassis use (tcp:<central>:6641/6642); the NB socket ovnlab itself uses. */
-    readonly central: { nb: string; sb: string; nbSocket: string } | undefined;
+    /** NB/SB addresses the chassis use (tcp:<central>:6641/6642); the NB socket ovnlab itself uses; the SB socket `show` and `trace` read. */
+    readonly central: { nb: string; sb: string; nbSocket: string; sbSocket: string } | undefined;
 
     constructor(name: string, args: LabArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ovnlab:lab:Lab", name, {}, opts);
@@ -68,10 +87,14 @@ export class Lab extends pulumi.ComponentResource {
             nbEndpoint = { transport: { kind: "local" }, db: config.nbDb };
         } else {
             const underlay = new Underlay(`${name}-underlay`, { labId: config.labId }, { parent: this });
-            netnsNodes = new Map(plan.nodes.map((n) => [n.name, this.netnsNode(n, args, underlay)]));
+            // With ssl, the lab's own CA signs a certificate for the databases and one per chassis.
+            const pki = ovn && config.dbProtocol === "ssl"
+                ? new Pki(`${name}-pki`, { dir: `${args.stateDir}/pki`, names: [CENTRAL_CERTIFICATE, ...plan.nodes.map((n) => n.name)] }, { parent: this })
+                : undefined;
+            netnsNodes = new Map(plan.nodes.map((n) => [n.name, this.netnsNode(n, args, underlay, pki)]));
             // The central's socket path is planned, not read back, so preview shows every NB command in full.
             nbEndpoint = { transport: { kind: "local" }, db: `unix:${centralLayout(args.stateDir).nbSocket}` };
-            if (ovn) nbReady = this.ovnCentral(plan, args.stateDir, netnsNodes.get(config.centralNode)!);
+            if (ovn) nbReady = this.ovnCentral(plan, args.stateDir, netnsNodes.get(config.centralNode)!, pki);
             if (plan.containers.some((c) => !c.image)) {
                 defaultImage = new ContainerImage(`${name}-image`, {}, { parent: this }).image;
             }
@@ -101,12 +124,12 @@ export class Lab extends pulumi.ComponentResource {
         }
 
         this.central = ovn && config.driver !== "external"
-            ? { nb: `tcp:${plan.central.ip}:6641`, sb: plan.central.sbRemote, nbSocket: nbEndpoint.db }
+            ? { nb: plan.central.nbRemote, sb: plan.central.sbRemote, nbSocket: nbEndpoint.db, sbSocket: `unix:${centralLayout(args.stateDir).sbSocket}` }
             : undefined;
         this.nodes = plan.nodes.map((n) => ({
-            name: n.name, underlayIp: n.underlayIp, subnet: n.subnet, gateway: n.gateway,
-            ...(ovn ? { chassis: n.chassis } : {}),
-            ...(netnsNodes ? { namespace: netnsNodes.get(n.name)!.namespace } : {}),
+            name: n.name, underlayIp: n.underlayIp, subnet: n.subnet, gateway: n.gateway, bridge: config.bridge,
+            ...(ovn ? { chassis: n.chassis, switchName: n.switchName, routerPort: n.routerPort, routerMac: n.routerMac } : {}),
+            ...(netnsNodes ? nodeAccess(netnsNodes.get(n.name)!) : {}),
         }));
         this.containers = plan.containers.map((c) => {
             const workload = workloads.get(c.name);
@@ -119,7 +142,7 @@ export class Lab extends pulumi.ComponentResource {
         this.registerOutputs({ nodes: this.nodes, containers: this.containers, central: this.central });
     }
 
-    private netnsNode(n: NodePlan, args: LabArgs, underlay: Underlay): NetnsNode {
+    private netnsNode(n: NodePlan, args: LabArgs, underlay: Underlay, pki: Pki | undefined): NetnsNode {
         const config = args.plan.config;
         const ovn = config.experiment === "multi-l2";
         return new NetnsNode(n.name, {
@@ -130,20 +153,23 @@ export class Lab extends pulumi.ComponentResource {
             underlayCidr: n.underlayCidr,
             ovn,
             ...(ovn ? { centralIp: args.plan.central.ip, encap: config.encap, chassis: n.chassis } : {}),
+            ...(pki ? { tls: pki.files.apply((files) => files[n.name]) } : {}),
             datapathType: config.datapathType,
             bridge: config.bridge,
         }, { parent: this });
     }
 
-    /** NB/SB databases and northd on the central node, listening on its underlay address only. */
-    private ovnCentral(plan: LabPlan, stateDir: string, centralNode: NetnsNode): pulumi.Resource[] {
+    /** NB/SB databases and northd on the central node, listening on its underlay address only (with TLS when a PKI is given). */
+    private ovnCentral(plan: LabPlan, stateDir: string, centralNode: NetnsNode, pki: Pki | undefined): pulumi.Resource[] {
         const daemons = new OvnCentral("central", { namespace: centralNode.namespace, stateDir }, { parent: this });
         const local = { kind: "local" as const };
+        const listen = pki ? "pssl" : "ptcp";
+        const ssl = pki ? { ssl: pki.files.apply((files) => files[CENTRAL_CERTIFICATE]) } : {};
         const nb = new DbConnection("central-nb", {
-            endpoint: daemons.nbDb.apply((db) => ({ transport: local, db })), tool: "ovn-nbctl", target: `ptcp:6641:${plan.central.ip}`,
+            endpoint: daemons.nbDb.apply((db) => ({ transport: local, db })), tool: "ovn-nbctl", target: `${listen}:6641:${plan.central.ip}`, ...ssl,
         }, { parent: this });
         const sb = new DbConnection("central-sb", {
-            endpoint: daemons.sbDb.apply((db) => ({ transport: local, db })), tool: "ovn-sbctl", target: `ptcp:6642:${plan.central.ip}`,
+            endpoint: daemons.sbDb.apply((db) => ({ transport: local, db })), tool: "ovn-sbctl", target: `${listen}:6642:${plan.central.ip}`, ...ssl,
         }, { parent: this });
         return [daemons, nb, sb];
     }

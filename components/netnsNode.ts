@@ -10,7 +10,7 @@ import {
     hostVethName, ipAddrAdd, ipAddrShow, ipLinkSetMaster, ipLinkShow, ipLinkUp, ipNetnsAdd,
     ipNetnsDelete, ipVethAdd, namespaceName, NODE_UNDERLAY_INTERFACE, nodeEnvironment, nodeLayout, NodeLayout,
     ovnControllerStart, ovsdbServerStart, ovsdbToolCreate, ovsVsctl, ovsVswitchdStart, parseIpv4Cidrs, parseLinkMaster,
-    PHYSICAL_BRIDGE, SCHEMAS, validChassis, validDatapathType, validEncap, validHostname, validInterface, validIpv4, validIpv4Cidr,
+    PHYSICAL_BRIDGE, SCHEMAS, TlsFiles, validChassis, validDatapathType, validEncap, validHostname, validInterface, validIpv4, validIpv4Cidr,
     validLabId, validName, validPath, vsAddBridge, vsAddPort, vsBridgeExists, vsDisableInBand, vsInit, vsSetDatapathType,
     vsSetFailMode, vsSetOvnChassisIds,
 } from "./hostCommands";
@@ -44,6 +44,8 @@ export interface NetnsNodeArgs {
     bridge?: string;
     /** Chassis hostname; default the node name. */
     hostname?: string;
+    /** The chassis certificate: ovn-controller then reaches the SB over ssl: (default none: tcp:). */
+    tls?: TlsFiles;
 }
 
 /** The inputs with their defaults filled in (no validation: during a preview some may be unknown). */
@@ -66,6 +68,9 @@ export interface NetnsNodeOutputs extends NetnsNodeSettings {
     problems: string[];
 }
 
+/** State written before TLS existed reads as "no TLS". */
+const NO_TLS: TlsFiles = { privateKey: "", certificate: "", caCert: "" };
+
 export function nodeSettings(args: NetnsNodeArgs): NetnsNodeSettings {
     return {
         labId: args.labId,
@@ -80,6 +85,7 @@ export function nodeSettings(args: NetnsNodeArgs): NetnsNodeSettings {
         chassis: args.chassis ?? `${args.labId}-${args.name}`,
         bridge: args.bridge ?? "br-int",
         hostname: args.hostname ?? args.name,
+        tls: args.tls ?? NO_TLS,
     };
 }
 
@@ -185,11 +191,12 @@ async function convergeNode(s: NetnsNodeSettings): Promise<NetnsNodeOutputs> {
     await runCommand(node, ipLinkUp(PHYSICAL_BRIDGE));
 
     if (s.ovn) {
+        const tls = s.tls.privateKey ? s.tls : undefined;
         await vsctl([vsSetOvnChassisIds({
-            ovnRemote: `tcp:${s.centralIp}:6642`, encapType: s.encap, encapIp: out.underlayIp, systemId: s.chassis,
+            ovnRemote: `${tls ? "ssl" : "tcp"}:${s.centralIp}:6642`, encapType: s.encap, encapIp: out.underlayIp, systemId: s.chassis,
             hostname: s.hostname, bridge: s.bridge, bridgeDatapathType: s.datapathType, monitorAll: true,
         })]);
-        await ensureDaemon(out.namespace, layout.controllerPidfile, ovnControllerStart(layout), env);
+        await ensureDaemon(out.namespace, layout.controllerPidfile, ovnControllerStart(layout, tls), env);
     }
     return out;
 }
@@ -213,14 +220,35 @@ async function nodeProblems(out: NetnsNodeOutputs): Promise<string[]> {
     return problems;
 }
 
-const NODE_REPLACE_KEYS: (keyof NetnsNodeSettings)[] = ["labId", "name", "stateDir", "underlayBridge", "underlayCidr", "ovn", "datapathType", "bridge"];
+/** tls too: ovn-controller takes its certificate on its command line, so a change needs a new node. */
+/** Daemons in the recipe's order, then the veth, the namespace and the node's files; tolerant of what is gone. */
+async function removeNode(s: NetnsNodeSettings): Promise<void> {
+    const out = nodeOutputs(s, []);
+    const layout = nodeLayout(s.stateDir, s.name);
+    for (const pidfile of nodeStopOrder(layout)) await stopDaemon(pidfile);
+    await deleteLink({ kind: "local" }, out.hostInterface);
+    if (namespaceExists(out.namespace)) {
+        const result = await runCommand({ kind: "local" }, ipNetnsDelete(out.namespace), { allowFailure: true });
+        if (result.code !== 0 && !alreadyGone(result.stderr)) throw new Error(`deleting namespace ${out.namespace} failed: ${result.stderr.trim()}`);
+    }
+    removeStateDir(layout.dir);
+}
+
+const NODE_REPLACE_KEYS: (keyof NetnsNodeSettings)[] = ["labId", "name", "stateDir", "underlayBridge", "underlayCidr", "ovn", "datapathType", "bridge", "tls"];
 /** Only the Open_vSwitch external-ids: `set open .` changes them in place. */
 const NODE_UPDATE_KEYS: (keyof NetnsNodeSettings)[] = ["centralIp", "encap", "chassis", "hostname"];
 
 export const netnsNodeProvider: pulumi.dynamic.ResourceProvider<NetnsNodeArgs, NetnsNodeOutputs> = {
     async create(inputs) {
-        const outs = await convergeNode(nodeSettings(inputs));
-        return { id: outs.namespace, outs };
+        const settings = nodeSettings(inputs);
+        try {
+            const outs = await convergeNode(settings);
+            return { id: outs.namespace, outs };
+        } catch (error) {
+            // A failed create is not recorded in the state, so nothing would ever remove what it made.
+            await removeNode(settings).catch(() => undefined);
+            throw error;
+        }
     },
 
     async diff(_id, olds, news) {
@@ -239,16 +267,7 @@ export const netnsNodeProvider: pulumi.dynamic.ResourceProvider<NetnsNodeArgs, N
     },
 
     async delete(_id, props) {
-        const s = nodeSettings(props);
-        const out = nodeOutputs(s, []);
-        const layout = nodeLayout(s.stateDir, s.name);
-        for (const pidfile of nodeStopOrder(layout)) await stopDaemon(pidfile);
-        await deleteLink({ kind: "local" }, out.hostInterface);
-        if (namespaceExists(out.namespace)) {
-            const result = await runCommand({ kind: "local" }, ipNetnsDelete(out.namespace), { allowFailure: true });
-            if (result.code !== 0 && !alreadyGone(result.stderr)) throw new Error(`deleting namespace ${out.namespace} failed: ${result.stderr.trim()}`);
-        }
-        removeStateDir(layout.dir);
+        await removeNode(nodeSettings(props));
     },
 };
 

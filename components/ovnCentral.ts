@@ -80,8 +80,14 @@ async function convergeCentral(args: OvnCentralArgs): Promise<OvnCentralOutputs>
 
 export const ovnCentralProvider: pulumi.dynamic.ResourceProvider<OvnCentralArgs, OvnCentralOutputs> = {
     async create(inputs) {
-        const outs = await convergeCentral(inputs);
-        return { id: outs.dir, outs };
+        try {
+            const outs = await convergeCentral(inputs);
+            return { id: outs.dir, outs };
+        } catch (error) {
+            // A failed create is not recorded in the state, so nothing would ever stop what it started.
+            await removeCentral(inputs.stateDir).catch(() => undefined);
+            throw error;
+        }
     },
 
     async diff(_id, olds, news) {
@@ -103,11 +109,16 @@ export const ovnCentralProvider: pulumi.dynamic.ResourceProvider<OvnCentralArgs,
     },
 
     async delete(_id, props) {
-        const layout = centralLayout(props.stateDir);
-        for (const pidfile of [layout.northdPidfile, layout.nbPidfile, layout.sbPidfile]) await stopDaemon(pidfile);
-        removeStateDir(layout.dir);
+        await removeCentral(props.stateDir);
     },
 };
+
+/** northd, then the databases, then their files; tolerant of what is gone. */
+async function removeCentral(stateDir: string): Promise<void> {
+    const layout = centralLayout(stateDir);
+    for (const pidfile of [layout.northdPidfile, layout.nbPidfile, layout.sbPidfile]) await stopDaemon(pidfile);
+    removeStateDir(layout.dir);
+}
 
 export class OvnCentral extends pulumi.dynamic.Resource {
     declare readonly nbDb: pulumi.Output<string>;

@@ -21,6 +21,7 @@ const IPV4 = /^(\d{1,3}\.){3}\d{1,3}$/;
 const KEY = /^[a-z][a-z0-9_:.-]{0,62}$/;
 const SAFE_VALUE = /^[A-Za-z0-9_.:\/-]{0,200}$/;
 const CONNECTION_TARGET = /^p?(tcp|ssl):\d{1,5}(:(\d{1,3}\.){3}\d{1,3})?$/;
+const FILE_PATH = /^\/[A-Za-z0-9_.\/-]{1,200}$/;
 
 function check(kind: string, value: string, pattern: RegExp): string {
     if (typeof value !== "string" || !pattern.test(value)) {
@@ -114,6 +115,19 @@ export function lrpSetColumns(port: string, mac: string, networks: string[]): Nb
 /** `set-connection ptcp:6641:172.16.56.2` (replaces every connection of that database). */
 export function setConnection(target: string): NbCommand {
     return ["set-connection", check("connection target", target, CONNECTION_TARGET)];
+}
+
+/** `set-ssl KEY CERT CA-CERT`: the files the database server reads for its pssl: listener. */
+export function setSsl(privateKey: string, certificate: string, caCert: string): NbCommand {
+    return ["set-ssl", check("private key path", privateKey, FILE_PATH), check("certificate path", certificate, FILE_PATH), check("CA certificate path", caCert, FILE_PATH)];
+}
+
+export function delSsl(): NbCommand {
+    return ["del-ssl"];
+}
+
+export function getSsl(): NbCommand {
+    return ["get-ssl"];
 }
 
 export function delConnection(): NbCommand {

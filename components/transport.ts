@@ -12,7 +12,8 @@
 export type TransportSpec =
     | { kind: "local" }
     | { kind: "netns"; namespace: string }
-    | { kind: "ssh"; host: string; port: number; user: string; identityFile: string };
+    /** sudo: run every command as root through `sudo -n` (a Vagrant box's user, with passwordless sudo). */
+    | { kind: "ssh"; host: string; port: number; user: string; identityFile: string; sudo?: boolean };
 
 export interface RunOptions {
     /** Milliseconds before the command is killed (default 30 s). */
@@ -21,6 +22,8 @@ export interface RunOptions {
     env?: Record<string, string>;
     /** Resolve with the failure instead of rejecting. */
     allowFailure?: boolean;
+    /** Working directory (local and netns transports only), for tools that write beside their arguments. */
+    cwd?: string;
 }
 
 export interface RunResult {
@@ -56,7 +59,9 @@ export function transportArgv(transport: TransportSpec, argv: string[], env: Rec
             return ["ip", "netns", "exec", transport.namespace, ...argv];
         case "ssh": {
             const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
-            const remote = [...(assignments.length ? ["env", ...assignments] : []), ...argv.map(shellQuote)].join(" ");
+            const remote = [
+                ...(transport.sudo ? ["sudo", "-n"] : []), ...(assignments.length ? ["env", ...assignments] : []), ...argv.map(shellQuote),
+            ].join(" ");
             return [
                 "ssh", "-i", transport.identityFile, "-p", String(transport.port),
                 "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
@@ -72,12 +77,14 @@ export async function runCommand(transport: TransportSpec, argv: string[], optio
     const env = options.env ?? {};
     const full = transportArgv(transport, argv, env);
     const timeoutMs = options.timeoutMs ?? 30_000;
+    if (options.cwd !== undefined && transport.kind === "ssh") throw new Error("a working directory cannot be set over SSH");
     return new Promise<RunResult>((resolve, reject) => {
         childProcess.execFile(
             full[0],
             full.slice(1),
             {
                 env: transport.kind === "ssh" ? process.env : { ...process.env, ...env },
+                cwd: options.cwd,
                 timeout: timeoutMs,
                 killSignal: "SIGKILL",
                 maxBuffer: 256 * 1024 * 1024,

@@ -112,6 +112,12 @@ describe("daemons", () => {
             "ovn-controller", "unix:/tmp/ovnlab-t1/node1/run/db.sock",
             "--pidfile=/tmp/ovnlab-t1/node1/run/ovn-controller.pid", "--log-file=/tmp/ovnlab-t1/node1/log/ovn-controller.log", "--detach", "--no-chdir",
         ]);
+        // With TLS, its certificate for the ssl: SB remote.
+        const tls = { privateKey: "/tmp/ovnlab-t1/pki/node1-privkey.pem", certificate: "/tmp/ovnlab-t1/pki/node1-cert.pem", caCert: "/tmp/ovnlab-t1/pki/ca/switchca/cacert.pem" };
+        expect(cmd.ovnControllerStart(layout, tls).slice(2, 5)).toEqual([
+            "--private-key=/tmp/ovnlab-t1/pki/node1-privkey.pem", "--certificate=/tmp/ovnlab-t1/pki/node1-cert.pem", "--ca-cert=/tmp/ovnlab-t1/pki/ca/switchca/cacert.pem",
+        ]);
+        expect(() => cmd.ovnControllerStart(layout, { ...tls, privateKey: "/tmp/x; rm -rf /" })).toThrow(/invalid private key/);
     });
 
     it("start the central's databases with their connection tables as remotes, and ovn-northd", () => {
@@ -119,12 +125,13 @@ describe("daemons", () => {
             dbFile: central.sbDbFile, socket: central.sbSocket, pidfile: central.sbPidfile, logFile: central.sbLog, unixctl: central.sbCtl, connectionsOf: "southbound",
         })).toEqual([
             "ovsdb-server", "--remote=punix:/tmp/ovnlab-t1/central/ovnsb_db.sock", "--remote=db:OVN_Southbound,SB_Global,connections",
+            "--private-key=db:OVN_Southbound,SSL,private_key", "--certificate=db:OVN_Southbound,SSL,certificate", "--ca-cert=db:OVN_Southbound,SSL,ca_cert",
             "--unixctl=/tmp/ovnlab-t1/central/ovnsb_db.ctl", "--pidfile=/tmp/ovnlab-t1/central/ovnsb_db.pid",
             "--log-file=/tmp/ovnlab-t1/central/ovsdb-server-sb.log", "--detach", "--no-chdir", "/tmp/ovnlab-t1/central/ovnsb_db.db",
         ]);
         expect(cmd.ovsdbServerStart({
             dbFile: central.nbDbFile, socket: central.nbSocket, pidfile: central.nbPidfile, logFile: central.nbLog, unixctl: central.nbCtl, connectionsOf: "northbound",
-        })).toContain("--remote=db:OVN_Northbound,NB_Global,connections");
+        })).toEqual(expect.arrayContaining(["--remote=db:OVN_Northbound,NB_Global,connections", "--private-key=db:OVN_Northbound,SSL,private_key"]));
         expect(cmd.ovnNorthdStart(central)).toEqual([
             "ovn-northd", "--ovnnb-db=unix:/tmp/ovnlab-t1/central/ovnnb_db.sock", "--ovnsb-db=unix:/tmp/ovnlab-t1/central/ovnsb_db.sock",
             "--unixctl=/tmp/ovnlab-t1/central/ovn-northd.ctl", "--pidfile=/tmp/ovnlab-t1/central/ovn-northd.pid",
