@@ -2,7 +2,9 @@
 // and validation. Pure: no Pulumi, no I/O, so it can run (and be tested)
 // before a single resource is registered.
 
-export const DRIVERS = ["netns", "external"] as const;
+export const DRIVERS = ["netns", "external", "vagrant"] as const;
+/** Where the vagrant driver runs its nodes: VirtualBox as in the walk-through, libvirt, or Docker containers (CI). */
+export const VAGRANT_PROVIDERS = ["virtualbox", "libvirt", "docker"] as const;
 export const EXPERIMENTS = ["multi-l2", "single-l2"] as const;
 export const ENCAPS = ["geneve", "vxlan"] as const;
 export const DATAPATH_TYPES = ["netdev", "system"] as const;
@@ -12,6 +14,7 @@ export type Driver = (typeof DRIVERS)[number];
 export type Experiment = (typeof EXPERIMENTS)[number];
 export type Encap = (typeof ENCAPS)[number];
 export type DatapathType = (typeof DATAPATH_TYPES)[number];
+export type VagrantProvider = (typeof VAGRANT_PROVIDERS)[number];
 export type DbProtocol = (typeof DB_PROTOCOLS)[number];
 
 /** One workload as the user wrote it; ip and mac are planned when omitted. */
@@ -49,6 +52,11 @@ export interface LabConfig {
     nbDb: string;
     /** Lab files (databases, pidfiles, logs); relative paths are relative to the project. */
     stateDir: string;
+    /** vagrant driver: the Vagrant provider, the box (an image for docker), and each node's CPUs and memory (MiB). */
+    vagrantProvider: VagrantProvider;
+    vagrantBox: string;
+    nodeCpus: number;
+    nodeMemory: number;
 }
 
 /** One problem with one key. */
@@ -108,6 +116,9 @@ export const DEFAULTS = {
     bridge: "br-int",
     mtu: 1442,
     containersPerNodeByDefault: 2,
+    vagrantProvider: "virtualbox" as VagrantProvider,
+    nodeCpus: 2,
+    nodeMemory: 2048,
 };
 
 /** Every key this project reads, with its meaning; also the README's table. */
@@ -131,7 +142,20 @@ export const CONFIG_KEYS: Record<string, string> = {
     mtu: "workload MTU (default 1442: 1500 less Geneve's 58 bytes)",
     nbDb: "external driver only: the NB database remote, e.g. unix:/var/run/ovn/ovnnb_db.sock or tcp:172.16.56.2:6641",
     stateDir: "where lab files live (default .lab/<labId>, relative to the project)",
+    vagrantProvider: "vagrant driver: virtualbox (default, as in the walk-through), libvirt, or docker (node containers, e.g. in CI)",
+    vagrantBox: "vagrant driver: the box (default bento/ubuntu-22.04; generic/ubuntu2204 for libvirt) or, for docker, the node image (default ovnlab/vagrant-node, scripts/vagrant-node-image.sh)",
+    nodeCpus: "vagrant driver: CPUs per node (default 2)",
+    nodeMemory: "vagrant driver: memory per node in MiB (default 2048)",
 };
+
+/** The box each Vagrant provider gets when vagrantBox is unset; docker's is built by scripts/vagrant-node-image.sh. */
+export const DEFAULT_VAGRANT_BOXES: Record<VagrantProvider, string> = {
+    virtualbox: "bento/ubuntu-22.04",
+    libvirt: "generic/ubuntu2204",
+    docker: "ovnlab/vagrant-node:bookworm-2",
+};
+/** Vagrant Cloud box names (owner/name); they end up inside the Vagrantfile's Ruby strings. */
+const BOX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\/[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 type Raw = Record<string, unknown>;
 
@@ -139,7 +163,7 @@ type Raw = Record<string, unknown>;
  * Pulumi treats a declared key without a default as required, so Pulumi.yaml
  * declares these derived keys with a value that means "derive it".
  */
-export const UNSET_VALUES: Record<string, unknown> = { labId: "", nodes: 0, containers: [], image: "", nbDb: "", stateDir: "" };
+export const UNSET_VALUES: Record<string, unknown> = { labId: "", nodes: 0, containers: [], image: "", nbDb: "", stateDir: "", vagrantBox: "" };
 
 function isUnset(key: string, value: unknown): boolean {
     if (!(key in UNSET_VALUES)) return false;
@@ -246,7 +270,8 @@ export function validateConfig(given: Raw, stack: string): LabConfig {
     const hostCidr = text("hostCidr", DEFAULTS.hostCidr, /^[0-9a-fA-F.:]+\/\d{1,3}$/, "an IPv4 CIDR such as 172.16.56.0/24");
 
     const nbDb = text("nbDb", "", DB_REMOTE_PATTERN, "unix:/absolute/path.sock, tcp:IP:PORT or ssl:IP:PORT");
-    if (driver === "external" && !nbDb) flag("nbDb", raw.nbDb, "the external driver needs the database to manage", "unix:/absolute/path.sock, tcp:IP:PORT or ssl:IP:PORT");
+    // Only when unset: an invalid nbDb is already reported above, once.
+    if (driver === "external" && raw.nbDb === undefined) flag("nbDb", raw.nbDb, "the external driver needs the database to manage", "unix:/absolute/path.sock, tcp:IP:PORT or ssl:IP:PORT");
     const labIdRaw = raw.labId;
     let labId = defaultLabId(stack);
     if (labIdRaw !== undefined) {
@@ -261,6 +286,17 @@ export function validateConfig(given: Raw, stack: string): LabConfig {
         flag("centralNode", raw.centralNode, "not one of the lab's nodes", nodes.join(" | "));
     }
 
+    const vagrantProvider = oneOf("vagrantProvider", VAGRANT_PROVIDERS, DEFAULTS.vagrantProvider);
+    // A docker "box" is an image reference; any other provider's is a Vagrant Cloud name.
+    const vagrantBox = vagrantProvider === "docker"
+        ? text("vagrantBox", DEFAULT_VAGRANT_BOXES.docker, IMAGE_PATTERN, "an image reference such as ovnlab/vagrant-node:bookworm-2")
+        : text("vagrantBox", DEFAULT_VAGRANT_BOXES[vagrantProvider], BOX_PATTERN, "a box name such as bento/ubuntu-22.04");
+    const nodeCpus = integer("nodeCpus", DEFAULTS.nodeCpus, 1, 64);
+    const nodeMemory = integer("nodeMemory", DEFAULTS.nodeMemory, 256, 1048576);
+    if (driver === "vagrant" && dbProtocol === "ssl") {
+        flag("dbProtocol", raw.dbProtocol, "the vagrant driver does not set up the lab's CA in its nodes yet", "tcp");
+    }
+
     const containers = validateContainers(raw.containers, nodes, flag);
     const reserved = new Map<string, string>([[routerName, "routerName"]]);
     for (const c of containers) {
@@ -272,7 +308,7 @@ export function validateConfig(given: Raw, stack: string): LabConfig {
     return {
         labId, driver, experiment, nodes, centralNode, containers, podCidr, hostCidr,
         containersPerNode, maxNodes, encap, datapathType, dbProtocol, routerName, bridge, image, mtu,
-        nbDb, stateDir,
+        nbDb, stateDir, vagrantProvider, vagrantBox, nodeCpus, nodeMemory,
     };
 }
 

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     busyboxListApplets, dockerImageInspect, dockerImageRemove, dockerImport, tarDirectory, validImage, validPath,
 } from "./hostCommands";
-import { diffSettings, ResourceInputs } from "./hostRuntime";
+import { alreadyGone, diffSettings, ResourceInputs } from "./hostRuntime";
 import { runCommand, TransportSpec } from "./transport";
 
 export interface ContainerImageArgs {
@@ -43,7 +43,9 @@ export function parseBusyboxVersion(banner: string): string {
 
 async function imageId(image: string): Promise<string | undefined> {
     const result = await runCommand(HOST, dockerImageInspect(image), { allowFailure: true });
-    if (result.code !== 0) return undefined;
+    // Only "No such image" means gone: Docker being unreachable must not make a refresh forget the image.
+    if (result.code !== 0 && alreadyGone(result.stderr)) return undefined;
+    if (result.code !== 0) throw new Error(`docker image inspect ${image} failed: ${result.stderr.trim()}`);
     return (JSON.parse(result.stdout) as { Id: string }[])[0]?.Id;
 }
 

@@ -241,7 +241,7 @@ export function nodeLayout(stateDir: string, node: string): NodeLayout {
 
 /** ovn-controller 23.03 rejects --unixctl: its control socket is `<OVN_RUNDIR>/ovn-controller.<pid>.ctl`. */
 export function controllerCtl(layout: NodeLayout, pid: number): string {
-    return `${layout.runDir}/ovn-controller.${validPid(pid)}.ctl`;
+    return validSocketPath(`${layout.runDir}/ovn-controller.${validPid(pid)}.ctl`);
 }
 
 /** What every OVS/OVN tool run for this node should find in its environment (defaults point at /var/run). */
@@ -415,6 +415,10 @@ export function tlsOptions(files: TlsFiles): string[] {
 }
 
 export function ovsdbServerStart(spec: OvsdbServerSpec): Argv {
+    // An unknown database would silently drop the connection remotes.
+    if (spec.connectionsOf !== undefined) {
+        checked("connections database", spec.connectionsOf, Object.hasOwn(CONNECTION_REMOTES, spec.connectionsOf), Object.keys(CONNECTION_REMOTES).join(" | "));
+    }
     const db = spec.connectionsOf === undefined ? undefined : SSL_FROM_DB[spec.connectionsOf];
     const connections = db === undefined ? [] : [
         `--remote=${CONNECTION_REMOTES[spec.connectionsOf!]}`,
@@ -449,7 +453,8 @@ export function ovnNorthdStart(layout: CentralLayout): Argv {
 }
 
 /** `ovn-nbctl init` / `ovn-sbctl init`: the NB_Global / SB_Global row that `set-connection` needs. */
-export const ovnDbInit = (tool: "ovn-nbctl" | "ovn-sbctl", db: string): Argv => [tool, `--db=${validOvsdbRemote(db)}`, "--timeout=20", "init"];
+export const ovnDbInit = (tool: "ovn-nbctl" | "ovn-sbctl", db: string): Argv => [
+    checked("tool", tool, tool === "ovn-nbctl" || tool === "ovn-sbctl", "ovn-nbctl | ovn-sbctl"), `--db=${validOvsdbRemote(db)}`, "--timeout=20", "init"];
 
 // ---- ovs-vsctl ---------------------------------------------------------------
 
@@ -482,6 +487,8 @@ export const vsSetDatapathType = (bridge: string, datapathType: string): VsctlCo
 export const vsSetFailMode = (bridge: string, mode: "secure" | "standalone"): VsctlCommand =>
     ["set-fail-mode", validInterface(bridge), checked("fail mode", mode, mode === "secure" || mode === "standalone", "secure | standalone")];
 export const vsDisableInBand = (bridge: string): VsctlCommand => ["set", "bridge", validInterface(bridge), "other-config:disable-in-band=true"];
+/** A fixed bridge MAC (OVS's userspace-tunnelling recipe pins br-phy's to its NIC's), kept across ovs-vswitchd restarts. */
+export const vsSetBridgeHwaddr = (bridge: string, mac: string): VsctlCommand => ["set", "bridge", validInterface(bridge), `other-config:hwaddr="${validMac(mac)}"`];
 export const vsAddPort = (bridge: string, port: string): VsctlCommand => ["--may-exist", "add-port", validInterface(bridge), validInterface(port)];
 export const vsDelPort = (bridge: string, port: string): VsctlCommand => ["--if-exists", "del-port", validInterface(bridge), validInterface(port)];
 export const vsPortToBridge = (port: string): VsctlCommand => ["port-to-br", validInterface(port)];
@@ -514,6 +521,11 @@ export function vsSetOvnChassisIds(ids: OvnChassisIds): VsctlCommand {
         `external_ids:ovn-monitor-all=${ids.monitorAll ? "true" : "false"}`,
     ];
 }
+
+/** The Open_vSwitch row's external_ids: a chassis' settings as they are. */
+export const vsGetOpenVswitchExternalIds = (): VsctlCommand => ["get", "open_vswitch", ".", "external_ids"];
+/** Undoes the walk-through's three settings: ovn-controller stops being a chassis of the lab's central. */
+export const vsRemoveOvnRemote = (): VsctlCommand => ["remove", "open_vswitch", ".", "external_ids", "ovn-remote", "ovn-encap-type", "ovn-encap-ip"];
 
 export interface WorkloadInterfaceIds {
     /** Which workload, as ovs-docker records it (`ovs-vsctl find Interface external_ids:container_id=netsho1`). */

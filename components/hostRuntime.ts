@@ -34,7 +34,8 @@ export function diffSettings<T extends object>(olds: T & { problems?: string[] }
 
 /** stderr of a command that failed only because what it acts on is already gone. */
 export function alreadyGone(stderr: string): boolean {
-    return /Cannot find device|does not exist|No such (file|device|container|image|object|process)|Cannot open network namespace|database connection failed|no port named|no bridge named/i.test(stderr);
+    // `ssh: connect to host`: the node it ran on (a Vagrant machine) is gone, and everything on it with it.
+    return /Cannot find device|does not exist|No such (file|device|container|image|object|process)|Cannot open network namespace|database connection failed|no port named|no bridge named|ssh: connect to host/i.test(stderr);
 }
 
 export async function linkExists(transport: TransportSpec, device: string): Promise<boolean> {
@@ -138,6 +139,17 @@ export function daemonProblems(namespace: string, daemons: Record<string, string
         const state = daemonState(pidfile, namespace);
         return state === "running" ? [] : [`${name} is ${state === "stray" ? `running outside namespace ${namespace}` : "not running"}`];
     });
+}
+
+/**
+ * For a diff: the daemons that died since the last refresh, from their pidfiles (no command runs), so a
+ * plain `up` restarts them. None whose pidfile's directory is gone: nothing of the lab ran on this host
+ * (a preview elsewhere), or the whole node is gone, which a refresh reports.
+ */
+export function deadDaemons(namespace: string, daemons: Record<string, string>): string[] {
+    const fs: typeof import("fs") = require("fs");
+    const path: typeof import("path") = require("path");
+    return daemonProblems(namespace, Object.fromEntries(Object.entries(daemons).filter(([, pidfile]) => fs.existsSync(path.dirname(pidfile)))));
 }
 
 /** Removes a directory tree; its parent too when that is left empty (a lab's state directory). */

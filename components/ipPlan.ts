@@ -121,7 +121,15 @@ export function planLab(config: LabConfig): LabPlan {
 
     const subnetPrefix = subnetPrefixFor(config.containersPerNode);
     const nodeCapacity = subnetPrefix >= pod.prefix ? 2 ** (subnetPrefix - pod.prefix) - 1 : 0;
-    if (nodeCapacity === 0) {
+    // The smallest node subnet, twice (subnet 0 stays unused): a /29 pair, so a pod CIDR of /28 at least.
+    const smallestPodPrefix = subnetPrefixFor(1) - 1;
+    if (pod.prefix > smallestPodPrefix) {
+        issues.push({
+            key: "podCidr", value: config.podCidr,
+            problem: `too small: node subnets start at a /${smallestPodPrefix + 1} and subnet 0 stays unused`,
+            valid: `a /${smallestPodPrefix} or larger, such as 10.244.0.0/16`,
+        });
+    } else if (nodeCapacity === 0) {
         issues.push({
             key: "containersPerNode", value: config.containersPerNode,
             problem: `${config.containersPerNode} containers need a /${subnetPrefix} per node, which podCidr ${config.podCidr} cannot hold twice`,
@@ -199,6 +207,8 @@ function planContainers(
     const usedIps = new Map<number, string>();
     const explicitIps = new Map<number, number>();
     const usedMacs = new Map<string, string>();
+    // A router port shares its node's L2 domain with the containers: an explicit MAC must not take its MAC.
+    if (!singleL2) for (const n of nodes) usedMacs.set(n.routerMac, n.routerPort);
 
     // Explicit addresses first, so automatic ones flow around them: adding a
     // container (or an explicit address) never renumbers the containers before it.
@@ -279,6 +289,5 @@ function planContainers(
             logicalPort: c.name,
         });
     });
-    // Router port MACs are 00:00:00:..:01:01; containers' are 02:..., so they cannot collide.
     return planned;
 }

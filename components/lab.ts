@@ -14,10 +14,15 @@ import { OvnCentral } from "./ovnCentral";
 import { Pki } from "./pki";
 import { DbEndpoint } from "./ovnNbctl";
 import { Underlay } from "./underlay";
-import { Workload } from "./workload";
+import { dockerWorkloads, VagrantNodes } from "./vagrantNodes";
+import { Workload, WorkloadHost } from "./workload";
 
 /** The certificate both database servers present. */
 const CENTRAL_CERTIFICATE = "central";
+/** Workload image in Vagrant VMs when the configuration names none: the walk-through's, pulled by the VM's Docker. */
+const VM_WORKLOAD_IMAGE = "nicolaka/netshoot";
+/** The central's sockets inside a Vagrant node: where ovn-central's packages put them. */
+const VM_CENTRAL_SOCKETS = { nbSocket: "unix:/var/run/ovn/ovnnb_db.sock", sbSocket: "unix:/var/run/ovn/ovnsb_db.sock" };
 
 export interface LabArgs {
     plan: LabPlan;
@@ -41,6 +46,8 @@ export interface NodeSummary {
     /** The integration bridge. */
     bridge: string;
     namespace?: pulumi.Output<string>;
+    /** vagrant driver: a shell on the node (`vagrant ssh`, in the lab's Vagrant project). */
+    ssh?: string;
     /** netns driver: where `show` reaches the node's OVS: its database, ovs-vswitchd's control socket, and the run directory holding `<bridge>.mgmt`. */
     ovsDb?: pulumi.Output<string>;
     vswitchdCtl?: pulumi.Output<string>;
@@ -78,13 +85,32 @@ export class Lab extends pulumi.ComponentResource {
         const node = (name: string) => plan.nodes.find((n) => n.name === name)!;
 
         // Where ovnlab reaches the northbound database, and what must exist first.
-        let nbEndpoint: DbEndpoint;
+        let nbEndpoint: pulumi.Input<DbEndpoint>;
         let nbReady: pulumi.Resource[] = [];
         let netnsNodes: Map<string, NetnsNode> | undefined;
-        let defaultImage: pulumi.Output<string> | undefined;
+        /** Where each node's workloads run; none with the external driver. */
+        let hosts: Map<string, WorkloadHost> | undefined;
+        let centralSockets = { nbSocket: "", sbSocket: "" };
+        let defaultImage: pulumi.Input<string> | undefined;
+        let vagrantProject: string | undefined;
 
         if (config.driver === "external") {
             nbEndpoint = { transport: { kind: "local" }, db: config.nbDb };
+        } else if (config.driver === "vagrant") {
+            const vagrant = new VagrantNodes(`${name}-vagrant`, { plan, stateDir: args.stateDir }, { parent: this });
+            nbEndpoint = vagrant.nbEndpoint;
+            nbReady = vagrant.nbReady;
+            centralSockets = VM_CENTRAL_SOCKETS;
+            vagrantProject = vagrant.projectDir;
+            const docker = dockerWorkloads(config.vagrantProvider);
+            hosts = new Map(plan.nodes.map((n) => {
+                const transport = vagrant.transports.get(n.name)!;
+                return [n.name, {
+                    transport, ovsDb: "", sandbox: docker ? { kind: "docker", transport } : { kind: "process" },
+                    shell: `VAGRANT_CWD=${vagrant.projectDir} vagrant ssh ${n.name} -c`,
+                }];
+            }));
+            defaultImage = config.image || VM_WORKLOAD_IMAGE;
         } else {
             const underlay = new Underlay(`${name}-underlay`, { labId: config.labId }, { parent: this });
             // With ssl, the lab's own CA signs a certificate for the databases and one per chassis.
@@ -92,8 +118,12 @@ export class Lab extends pulumi.ComponentResource {
                 ? new Pki(`${name}-pki`, { dir: `${args.stateDir}/pki`, names: [CENTRAL_CERTIFICATE, ...plan.nodes.map((n) => n.name)] }, { parent: this })
                 : undefined;
             netnsNodes = new Map(plan.nodes.map((n) => [n.name, this.netnsNode(n, args, underlay, pki)]));
+            const local = { kind: "local" as const };
+            hosts = new Map([...netnsNodes].map(([n, node]) => [n, { transport: node.transport, ovsDb: node.ovsDb, sandbox: { kind: "docker", transport: local } }]));
             // The central's socket path is planned, not read back, so preview shows every NB command in full.
-            nbEndpoint = { transport: { kind: "local" }, db: `unix:${centralLayout(args.stateDir).nbSocket}` };
+            const layout = centralLayout(args.stateDir);
+            centralSockets = { nbSocket: `unix:${layout.nbSocket}`, sbSocket: `unix:${layout.sbSocket}` };
+            nbEndpoint = { transport: { kind: "local" }, db: centralSockets.nbSocket };
             if (ovn) nbReady = this.ovnCentral(plan, args.stateDir, netnsNodes.get(config.centralNode)!, pki);
             if (plan.containers.some((c) => !c.image)) {
                 defaultImage = new ContainerImage(`${name}-image`, {}, { parent: this }).image;
@@ -113,9 +143,9 @@ export class Lab extends pulumi.ComponentResource {
             const logical = ovn
                 ? { endpoint: nbEndpoint, logicalSwitch: switches.get(container.node)!.logicalSwitch, switchName: node(container.node).switchName, externalIds }
                 : undefined;
-            if (netnsNodes) {
+            if (hosts) {
                 workloads.set(container.name, new Workload(container.name, {
-                    labId: config.labId, container, defaultImage: defaultImage ?? "", node: netnsNodes.get(container.node)!,
+                    labId: config.labId, container, defaultImage: defaultImage ?? "", node: hosts.get(container.node)!,
                     bridge: config.bridge, mtu: config.mtu, ovn: logical,
                 }, { parent: this }));
             } else if (logical) {
@@ -124,19 +154,20 @@ export class Lab extends pulumi.ComponentResource {
         }
 
         this.central = ovn && config.driver !== "external"
-            ? { nb: plan.central.nbRemote, sb: plan.central.sbRemote, nbSocket: nbEndpoint.db, sbSocket: `unix:${centralLayout(args.stateDir).sbSocket}` }
+            ? { nb: plan.central.nbRemote, sb: plan.central.sbRemote, ...centralSockets }
             : undefined;
         this.nodes = plan.nodes.map((n) => ({
             name: n.name, underlayIp: n.underlayIp, subnet: n.subnet, gateway: n.gateway, bridge: config.bridge,
             ...(ovn ? { chassis: n.chassis, switchName: n.switchName, routerPort: n.routerPort, routerMac: n.routerMac } : {}),
             ...(netnsNodes ? nodeAccess(netnsNodes.get(n.name)!) : {}),
+            ...(vagrantProject ? { ssh: `VAGRANT_CWD=${vagrantProject} vagrant ssh ${n.name}` } : {}),
         }));
         this.containers = plan.containers.map((c) => {
             const workload = workloads.get(c.name);
             return {
                 name: c.name, node: c.node, ip: c.ip, mac: c.mac,
                 ...(ovn ? { logicalPort: c.logicalPort } : {}),
-                ...(workload ? { containerName: workload.containerName, exec: pulumi.interpolate`docker exec -it ${workload.containerName} sh` } : {}),
+                ...(workload ? { containerName: workload.containerName, exec: workload.exec } : {}),
             };
         });
         this.registerOutputs({ nodes: this.nodes, containers: this.containers, central: this.central });

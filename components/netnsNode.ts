@@ -9,12 +9,12 @@ import { DatapathType, Encap } from "./config";
 import {
     hostVethName, ipAddrAdd, ipAddrShow, ipLinkSetMaster, ipLinkShow, ipLinkUp, ipNetnsAdd,
     ipNetnsDelete, ipVethAdd, namespaceName, NODE_UNDERLAY_INTERFACE, nodeEnvironment, nodeLayout, NodeLayout,
-    ovnControllerStart, ovsdbServerStart, ovsdbToolCreate, ovsVsctl, ovsVswitchdStart, parseIpv4Cidrs, parseLinkMaster,
+    ovnControllerStart, ovsdbServerStart, ovsdbToolCreate, ovsVsctl, ovsVswitchdStart, parseIpv4Cidrs, parseLinkAddress, parseLinkMaster,
     PHYSICAL_BRIDGE, SCHEMAS, TlsFiles, validChassis, validDatapathType, validEncap, validHostname, validInterface, validIpv4, validIpv4Cidr,
-    validLabId, validName, validPath, vsAddBridge, vsAddPort, vsBridgeExists, vsDisableInBand, vsInit, vsSetDatapathType,
+    validLabId, validName, validPath, vsAddBridge, vsAddPort, vsBridgeExists, vsDisableInBand, vsInit, vsSetBridgeHwaddr, vsSetDatapathType,
     vsSetFailMode, vsSetOvnChassisIds,
 } from "./hostCommands";
-import { ResourceInputs, alreadyGone, daemonProblems, deleteLink, diffSettings, ensureDaemon, linkExists, namespaceExists, removeStateDir, stopDaemon } from "./hostRuntime";
+import { ResourceInputs, alreadyGone, daemonProblems, deadDaemons, deleteLink, diffSettings, ensureDaemon, linkExists, namespaceExists, removeStateDir, stopDaemon } from "./hostRuntime";
 import { runCommand, TransportSpec } from "./transport";
 
 // ---- The node --------------------------------------------------------------
@@ -181,8 +181,12 @@ async function convergeNode(s: NetnsNodeSettings): Promise<NetnsNodeOutputs> {
     await ensureDaemon(out.namespace, layout.vswitchdPidfile, ovsVswitchdStart(layout), env);
 
     // The underlay address lives on br-phy's internal port, so ovs-vswitchd routes and ARPs for the tunnels itself.
+    // br-phy keeps the underlay NIC's MAC: a restarted ovs-vswitchd could give it another one, and the other
+    // chassis would go on tunnelling to the old MAC from their 15-minute tunnel neighbour cache.
+    const underlayMac = parseLinkAddress((await runCommand(node, ipLinkShow(NODE_UNDERLAY_INTERFACE))).stdout).mac ?? "";
     await vsctl([
         vsAddBridge(PHYSICAL_BRIDGE), vsSetDatapathType(PHYSICAL_BRIDGE, s.datapathType), vsAddPort(PHYSICAL_BRIDGE, NODE_UNDERLAY_INTERFACE),
+        vsSetBridgeHwaddr(PHYSICAL_BRIDGE, underlayMac),
         vsAddBridge(s.bridge), vsSetDatapathType(s.bridge, s.datapathType), vsSetFailMode(s.bridge, s.ovn ? "secure" : "standalone"),
         vsDisableInBand(s.bridge),
     ]);
@@ -252,7 +256,10 @@ export const netnsNodeProvider: pulumi.dynamic.ResourceProvider<NetnsNodeArgs, N
     },
 
     async diff(_id, olds, news) {
-        return diffSettings({ ...nodeSettings(olds), problems: olds.problems }, nodeSettings(news), NODE_REPLACE_KEYS, NODE_UPDATE_KEYS);
+        // A daemon that died since the last refresh is restarted by the next up, without --refresh (see ovnCentral).
+        const s = nodeSettings(olds);
+        const dead = deadDaemons(namespaceName(s.labId, s.name), nodeDaemons(nodeLayout(s.stateDir, s.name), s.ovn));
+        return diffSettings({ ...s, problems: [...(olds.problems ?? []), ...dead] }, nodeSettings(news), NODE_REPLACE_KEYS, NODE_UPDATE_KEYS);
     },
 
     async update(_id, _olds, news) {

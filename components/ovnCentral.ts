@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     centralLayout, CentralLayout, ovnDbInit, ovnNorthdStart, ovsdbServerStart, ovsdbToolCreate, SCHEMAS, validNamespace, validPath,
 } from "./hostCommands";
-import { daemonProblems, diffSettings, ensureDaemon, namespaceExists, removeStateDir, ResourceInputs, stopDaemon } from "./hostRuntime";
+import { daemonProblems, deadDaemons, diffSettings, ensureDaemon, namespaceExists, removeStateDir, ResourceInputs, stopDaemon } from "./hostRuntime";
 import { runCommand } from "./transport";
 
 export interface OvnCentralArgs {
@@ -91,7 +91,10 @@ export const ovnCentralProvider: pulumi.dynamic.ResourceProvider<OvnCentralArgs,
     },
 
     async diff(_id, olds, news) {
-        return diffSettings(olds, news, ["namespace", "stateDir"], []);
+        // A daemon that died since the last refresh is restarted by the next up, even without --refresh
+        // (with the NB server dead, every NB read fails, so `up --refresh` cannot get that far).
+        const dead = deadDaemons(olds.namespace, centralDaemons(centralLayout(olds.stateDir)));
+        return diffSettings({ ...olds, problems: [...(olds.problems ?? []), ...dead] }, news, ["namespace", "stateDir"], []);
     },
 
     async update(_id, _olds, news) {

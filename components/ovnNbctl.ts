@@ -20,6 +20,8 @@ const IPV4_CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 const IPV4 = /^(\d{1,3}\.){3}\d{1,3}$/;
 const KEY = /^[a-z][a-z0-9_:.-]{0,62}$/;
 const SAFE_VALUE = /^[A-Za-z0-9_.:\/-]{0,200}$/;
+/** OVSDB table names: they follow `set`/`list` as words of their own. */
+const TABLE = /^[A-Z][A-Za-z_]+$/;
 const CONNECTION_TARGET = /^p?(tcp|ssl):\d{1,5}(:(\d{1,3}\.){3}\d{1,3})?$/;
 const FILE_PATH = /^\/[A-Za-z0-9_.\/-]{1,200}$/;
 
@@ -100,7 +102,7 @@ function columnKey(key: string): string {
 
 /** `set TABLE RECORD external_ids:k=v ...` (keeps keys ovnlab does not own). */
 export function setExternalIds(table: string, record: string, ids: Record<string, string>): NbCommand {
-    return ["set", table, rowName(record), ...Object.keys(ids).sort().map((k) => `external_ids:${columnKey(check("key", k, KEY))}=${check("value", ids[k], SAFE_VALUE)}`)];
+    return ["set", check("table", table, TABLE), rowName(record), ...Object.keys(ids).sort().map((k) => `external_ids:${columnKey(check("key", k, KEY))}=${check("value", ids[k], SAFE_VALUE)}`)];
 }
 
 /** `--if-exists set Logical_Router_Port lr-node1 mac=... networks=...`: makes a later --may-exist add converge. */
@@ -140,7 +142,7 @@ export function getConnection(): NbCommand {
 
 /** `--format=json list TABLE` for every table, in one process. */
 export function listTables(tables: string[]): NbCommand[] {
-    return tables.map((t) => ["list", check("table", t, /^[A-Z][A-Za-z_]+$/)]);
+    return tables.map((t) => ["list", check("table", t, TABLE)]);
 }
 
 export type CtlTool = "ovn-nbctl" | "ovn-sbctl";
@@ -149,7 +151,8 @@ export type CtlTool = "ovn-nbctl" | "ovn-sbctl";
 export function ctlArgv(tool: CtlTool, endpoint: DbEndpoint, commands: NbCommand[], extraOptions: string[] = []): string[] {
     if (commands.length === 0) throw new Error("an ovn-nbctl transaction needs at least one command");
     const options = [...(endpoint.db ? [`--db=${endpoint.db}`] : []), "--timeout=20", ...extraOptions];
-    return [tool, ...options, ...commands.flatMap((c, i) => (i === 0 ? c : ["--", ...c]))];
+    // The tool is argv[0], the program that runs: only the two ovnlab means.
+    return [check("tool", tool, /^ovn-(nb|sb)ctl$/), ...options, ...commands.flatMap((c, i) => (i === 0 ? c : ["--", ...c]))];
 }
 
 /** The same transaction for people: the tool and its options, then one line per chained command. */

@@ -46,6 +46,19 @@ export function renderArgv(argv: string[]): string {
 }
 
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+/**
+ * Words ip(8) and ssh(1) read before the command, so nothing that starts with
+ * '-' (they would parse it as an option, e.g. ssh's -oProxyCommand=, which
+ * runs a local shell) and no '/' or whitespace in names.
+ */
+const NETNS_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$/;
+const SSH_HOST = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?$/;
+const SSH_USER = /^[a-z_][a-z0-9_.-]{0,31}$/;
+const SSH_KEY_FILE = /^\/[A-Za-z0-9_.+\/-]{0,1023}$/;
+
+function checkWord(kind: string, value: unknown, valid: boolean): void {
+    if (!valid) throw new Error(`invalid ${kind} ${JSON.stringify(value)}`);
+}
 
 /** The argv that runs `argv` through `transport`. */
 export function transportArgv(transport: TransportSpec, argv: string[], env: Record<string, string> = {}): string[] {
@@ -56,8 +69,13 @@ export function transportArgv(transport: TransportSpec, argv: string[], env: Rec
         case "local":
             return argv;
         case "netns":
+            checkWord("network namespace", transport.namespace, NETNS_NAME.test(transport.namespace));
             return ["ip", "netns", "exec", transport.namespace, ...argv];
         case "ssh": {
+            checkWord("ssh host", transport.host, SSH_HOST.test(transport.host));
+            checkWord("ssh user", transport.user, SSH_USER.test(transport.user));
+            checkWord("ssh port", transport.port, Number.isInteger(transport.port) && transport.port > 0 && transport.port <= 65535);
+            checkWord("ssh identity file", transport.identityFile, SSH_KEY_FILE.test(transport.identityFile));
             const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
             const remote = [
                 ...(transport.sudo ? ["sudo", "-n"] : []), ...(assignments.length ? ["env", ...assignments] : []), ...argv.map(shellQuote),
@@ -91,7 +109,7 @@ export async function runCommand(transport: TransportSpec, argv: string[], optio
                 encoding: "utf8",
             },
             (error, stdout, stderr) => {
-                const failure = error as (NodeJS.ErrnoException & { killed?: boolean; code?: number | string }) | null;
+                const failure = error as (NodeJS.ErrnoException & { killed?: boolean; code?: number | string; signal?: NodeJS.Signals | null }) | null;
                 const code = failure ? (typeof failure.code === "number" ? failure.code : -1) : 0;
                 const result: RunResult = { argv: full, code, stdout, stderr };
                 if (!failure || options.allowFailure) return resolve(result);
@@ -99,7 +117,10 @@ export async function runCommand(transport: TransportSpec, argv: string[], optio
                     ? `timed out after ${timeoutMs} ms`
                     : typeof failure.code === "string"
                       ? `could not start (${failure.code})`
-                      : `exited with ${code}`;
+                      : failure.signal
+                        // OVS/OVN tools end their own --timeout=N with SIGALRM; say so instead of "exited with -1".
+                        ? `was killed by ${failure.signal}${failure.signal === "SIGALRM" ? " (its own --timeout expired)" : ""}`
+                        : `exited with ${code}`;
                 const shown = renderArgv(full);
                 const message = `command ${why}: ${shown.length > 600 ? shown.slice(0, 600) + " ..." : shown}${stderr.trim() ? `\n${stderr.trim()}` : ""}`;
                 reject(Object.assign(new Error(message), { argv: full, stderr, stdout, exitCode: code }));

@@ -2,17 +2,14 @@
 // Pulumi CLI: real namespaces, OVS, OVN and Docker. Unique lab id; everything
 // is removed in afterAll even when a test fails.
 import { execFileSync } from "child_process";
-import { existsSync, readdirSync, readFileSync } from "fs";
 import { join } from "path";
-import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureDocker, DockerEngine } from "../helpers/docker";
-import { cleanupLab, labContainers, labIptablesRules, labLinks, labNamespaces } from "../helpers/lab";
+import { cleanupLab, devLabConfig, labLeftovers, NOTHING_LEFT, pings as labPings } from "../helpers/lab";
 import { uniqueLabId } from "../helpers/names";
 import { createTestStack, previewChanges, TestStack } from "../helpers/pulumiStack";
 
 const labId = uniqueLabId();
-const devConfig = parse(readFileSync(join(__dirname, "../../Pulumi.dev.yaml"), "utf8")).config as Record<string, unknown>;
 let docker: DockerEngine;
 let lab: TestStack;
 let stateDir: string;
@@ -20,31 +17,11 @@ let stateDir: string;
 const quiet = { onOutput: () => undefined };
 const run = (argv: string[]) => execFileSync(argv[0], argv.slice(1), { encoding: "utf8", timeout: 60_000 });
 
-/** Ping with three echoes: the first packet to a new tunnel neighbour may be dropped while OVS resolves it. */
-function pings(from: string, ip: string): boolean {
-    try {
-        const out = run(["docker", "exec", `ovnlab-${labId}-${from}`, "ping", "-c", "3", "-W", "2", "-q", ip]);
-        return !/ 0 packets received/.test(out);
-    } catch {
-        return false;
-    }
-}
-
-/** PIDs of processes whose command line mentions the lab's state directory. */
-function labProcesses(): number[] {
-    return readdirSync("/proc").filter((p) => /^\d+$/.test(p)).flatMap((pid) => {
-        try {
-            return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(stateDir) ? [Number(pid)] : [];
-        } catch {
-            return [];
-        }
-    });
-}
+const pings = (from: string, ip: string) => labPings(labId, from, ip);
 
 beforeAll(async () => {
     docker = await ensureDocker();
-    const config = Object.fromEntries(Object.entries(devConfig).map(([k, v]) => [k.replace(/^ovnlab:/, ""), v]));
-    lab = await createTestStack("dev", { ...config, labId });
+    lab = await createTestStack("dev", { ...devLabConfig(), labId });
     stateDir = join(lab.dir, ".lab", labId);
 });
 
@@ -93,11 +70,6 @@ describe("the dev lab through pulumi up", () => {
 
     it("destroy leaves nothing behind", async () => {
         await lab.stack.destroy(quiet);
-        expect(labNamespaces(labId)).toEqual([]);
-        expect(labLinks(labId)).toEqual([]);
-        expect(labContainers(labId)).toEqual([]);
-        expect(labIptablesRules(labId)).toEqual([]);
-        expect(labProcesses()).toEqual([]);
-        expect(existsSync(stateDir)).toBe(false);
+        expect(labLeftovers(labId, stateDir)).toEqual(NOTHING_LEFT);
     });
 });

@@ -3,8 +3,9 @@
 // containers by label, namespaces and links by name prefix, the iptables rule,
 // the test's image and the state directory. Runs even when a test failed.
 import { execFileSync } from "child_process";
-import { existsSync, readdirSync, rmSync, statSync } from "fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "fs";
 import { join } from "path";
+import { parse } from "yaml";
 import { LAB_LABEL } from "../../components/hostCommands";
 import { stopDaemon } from "../../components/hostRuntime";
 import { underlayProvider } from "../../components/underlay";
@@ -61,3 +62,52 @@ export async function cleanupLab(labId: string, stateDir: string, image?: string
 export function labIptablesRules(labId: string): string[] {
     return run(["iptables", "-w", "5", "-S"]).split("\n").filter((rule) => rule.includes(`ovnlab:${labId}`));
 }
+
+/** The embedded default lab's configuration (Pulumi.dev.yaml), keys without the `ovnlab:` prefix. */
+export function devLabConfig(): Record<string, unknown> {
+    const config = parse(readFileSync(join(__dirname, "../../Pulumi.dev.yaml"), "utf8")).config as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(config).map(([k, v]) => [k.replace(/^ovnlab:/, ""), v]));
+}
+
+/** Ping with three echoes: the first packet to a new tunnel neighbour may be dropped while OVS resolves it. */
+export function pings(labId: string, from: string, ip: string): boolean {
+    try {
+        const out = execFileSync("docker", ["exec", `ovnlab-${labId}-${from}`, "ping", "-c", "3", "-W", "2", "-q", ip], { encoding: "utf8", timeout: 60_000 });
+        return !/ 0 packets received/.test(out);
+    } catch {
+        return false;
+    }
+}
+
+/** The dev lab's pairs that must ping: same node, across nodes (lr0 and a tunnel), and back. */
+const DEV_LAB_PAIRS: [string, string][] = [["netsho1", "10.244.1.4"], ["netsho1", "10.244.2.3"], ["netsho4", "10.244.1.3"]];
+
+/** The dev lab's pairs that do not ping, as "netsho1 -> 10.244.2.3"; empty when the lab works. */
+export function devLabPingFailures(labId: string): string[] {
+    return DEV_LAB_PAIRS.filter(([from, ip]) => !pings(labId, from, ip)).map(([from, ip]) => `${from} -> ${ip}`);
+}
+
+/** PIDs of processes whose command line mentions the lab's state directory. */
+export function labProcesses(stateDir: string): number[] {
+    return readdirSync("/proc").filter((p) => /^\d+$/.test(p)).flatMap((pid) => {
+        try {
+            return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(stateDir) ? [Number(pid)] : [];
+        } catch {
+            return [];
+        }
+    });
+}
+
+/** Everything of the lab still on the host; all empty (and no state directory) after a destroy. */
+export function labLeftovers(labId: string, stateDir: string) {
+    return {
+        namespaces: labNamespaces(labId),
+        links: labLinks(labId),
+        containers: labContainers(labId),
+        iptables: labIptablesRules(labId),
+        processes: labProcesses(stateDir),
+        stateDir: existsSync(stateDir),
+    };
+}
+
+export const NOTHING_LEFT = { namespaces: [], links: [], containers: [], iptables: [], processes: [], stateDir: false };

@@ -1,5 +1,5 @@
 // Test hygiene: everything a test starts it stops by PID, never by name.
-import { existsSync, readFileSync } from "fs";
+import { existsSync, readdirSync, readFileSync } from "fs";
 
 export function isAlive(pid: number): boolean {
     try {
@@ -28,4 +28,18 @@ export async function stopPid(pid: number, graceMs = 3000): Promise<void> {
     const deadline = Date.now() + graceMs;
     while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     if (isAlive(pid)) process.kill(pid, "SIGKILL");
+}
+
+/** PIDs of the live processes in process group `pgid` (what a killed or cancelled CLI may leave running). */
+export function processGroupMembers(pgid: number): number[] {
+    return readdirSync("/proc").filter((p) => /^\d+$/.test(p)).flatMap((pid) => {
+        try {
+            // Fields after the parenthesised command: state, ppid, pgrp.
+            const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+            const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+            return Number(pgrp) === pgid && state !== "Z" ? [Number(pid)] : [];
+        } catch {
+            return [];
+        }
+    });
 }

@@ -1,10 +1,11 @@
 // A lab stack driven through the Automation API and the real Pulumi CLI.
 // The project is copied into a temp dir with its own file:// backend, so a
 // test never touches the user's stacks, state or Pulumi.<stack>.yaml files.
-import { execFileSync } from "child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "fs";
+import { execFileSync, spawn } from "child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
+import { parse } from "yaml";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 
 const PROJECT_ROOT = resolve(__dirname, "../..");
@@ -13,6 +14,9 @@ const PROJECT_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts
 export interface TestStack {
     stack: Stack;
     dir: string;
+    /** The pulumi binary and the environment every command of this stack gets (for spawnPulumi). */
+    pulumiBin: string;
+    env: Record<string, string>;
     /** Destroys what is left (even after a failure) and removes the temp project. */
     dispose(): Promise<void>;
 }
@@ -26,26 +30,24 @@ export async function createTestStack(stackName: string, config: Record<string, 
     for (const file of PROJECT_FILES) cpSync(join(PROJECT_ROOT, file), join(dir, file), { recursive: true });
     symlinkSync(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"));
     mkdirSync(join(dir, ".pulumi-state"));
-    const namespaced = Object.fromEntries(Object.entries(config).map(([k, v]) => [`ovnlab:${k}`, v]));
-    // JSON is YAML: lists and objects keep their types, as in a hand-written stack file.
-    writeFileSync(join(dir, `Pulumi.${stackName}.yaml`), JSON.stringify({ config: namespaced }, null, 2));
+    writeStackConfig(dir, stackName, config);
 
     const binDir = pulumiBinDir();
     const pulumiCommand = await PulumiCommand.get({ root: resolve(binDir, ".."), skipVersionCheck: true });
-    const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: dir }, {
-        pulumiCommand,
-        envVars: {
-            PATH: `${binDir}:${process.env.PATH}`,
-            PULUMI_CONFIG_PASSPHRASE: "ovnlab",
-            PULUMI_SKIP_UPDATE_CHECK: "true",
-            PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-            // tsc --noEmit type-checks the same code once; no need to pay it again per run.
-            PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-        },
-    });
+    const env = {
+        PATH: `${binDir}:${process.env.PATH}`,
+        PULUMI_CONFIG_PASSPHRASE: "ovnlab",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+        // tsc --noEmit type-checks the same code once; no need to pay it again per run.
+        PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+    };
+    const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: dir }, { pulumiCommand, envVars: { ...env } });
     return {
         stack,
         dir,
+        pulumiBin: join(binDir, "pulumi"),
+        env,
         async dispose() {
             try {
                 await stack.destroy({ onOutput: () => undefined });
@@ -54,6 +56,63 @@ export async function createTestStack(stackName: string, config: Record<string, 
             }
         },
     };
+}
+
+/**
+ * Writes the `ovnlab:*` config of a stack file, keeping what Pulumi itself
+ * put there (the encryption salt), so one project can be re-configured
+ * between runs without `pulumi config set` round trips.
+ */
+export function writeStackConfig(dir: string, stackName: string, config: Record<string, unknown>): void {
+    const file = join(dir, `Pulumi.${stackName}.yaml`);
+    const kept = existsSync(file) ? ((parse(readFileSync(file, "utf8")) ?? {}) as Record<string, unknown>) : {};
+    const namespaced = Object.fromEntries(Object.entries(config).map(([k, v]) => [`ovnlab:${k}`, v]));
+    // JSON is YAML: lists and objects keep their types, as in a hand-written stack file.
+    writeFileSync(file, JSON.stringify({ ...kept, config: namespaced }, null, 2));
+}
+
+export interface PulumiRun {
+    /** The CLI's PID, also its process group (language host, program and providers are in it). */
+    pid: number;
+    /** What it printed so far (stdout and stderr). */
+    output(): string;
+    /** Settles when the CLI exits, with everything it printed. */
+    exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>;
+}
+
+/**
+ * Runs the pulumi CLI on the test stack directly (not through the Automation
+ * API), so a test can send it SIGINT or SIGKILL at a moment of its choosing.
+ * It gets its own process group: killing the group is what a crash does.
+ */
+export function spawnPulumi(lab: TestStack, args: string[], extraEnv: Record<string, string> = {}): PulumiRun {
+    const child = spawn(lab.pulumiBin, [...args, "--stack", lab.stack.name, "--non-interactive"], {
+        cwd: lab.dir,
+        env: { ...process.env, ...lab.env, ...extraEnv },
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    if (child.pid === undefined) throw new Error(`${lab.pulumiBin} did not start`);
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve) => {
+        child.on("close", (code, signal) => resolve({ code, signal, output }));
+    });
+    return { pid: child.pid, output: () => output, exited };
+}
+
+/** The stack's lock files in its file backend: one per update that runs, or was killed before it could unlock. */
+export function stackLocks(lab: TestStack): string[] {
+    const dir = join(lab.dir, ".pulumi-state/.pulumi/locks/organization/ovnlab", lab.stack.name);
+    return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".json")) : [];
+}
+
+/** Operations a run left unfinished in the state, e.g. "creating node1" (the resource's name). */
+export async function pendingOperations(stack: Stack): Promise<string[]> {
+    type Pending = { type: string; resource: { urn: string } };
+    const state = await stack.exportStack();
+    return ((state.deployment.pending_operations ?? []) as Pending[]).map((p) => `${p.type} ${p.resource.urn.split("::").pop()}`);
 }
 
 /** Counts of a preview's planned operations, e.g. { same: 19 } or { create: 1, same: 18 }. */

@@ -115,6 +115,10 @@ describe("plan errors name the key, the value and what is valid", () => {
         ["not an ip", { containers: [{ name: "a", node: "node1", ip: "10.244.1" }] }, /containers\[0\]\.ip .*not a dotted-quad/],
         ["bad mac", { containers: [{ name: "a", node: "node1", mac: "02:00:00:00:01" }] }, /containers\[0\]\.mac .*not a MAC address/],
         ["multicast mac", { containers: [{ name: "a", node: "node1", mac: "01:00:5e:00:00:01" }] }, /multicast or zero MAC/],
+        // Found by test/unit/planProperties.test.ts: "valid: at most -2 for this podCidr".
+        ["pod CIDR too small for two node subnets", { podCidr: "10.244.0.0/30", containersPerNode: 1 }, /ovnlab:podCidr = "10\.244\.0\.0\/30": too small: node subnets start at a \/29.*; valid: a \/28 or larger/],
+        // Found by test/unit/planProperties.test.ts: a container could take lr-node2's MAC on ls-node2.
+        ["mac of a router port", { containers: [{ name: "a", node: "node2", mac: "00:00:00:02:01:01" }] }, /containers\[0\]\.mac = "00:00:00:02:01:01": already used by lr-node2; valid: a distinct MAC per container/],
         ["duplicate mac", { containers: [{ name: "a", node: "node1", mac: "02:00:00:00:01:04" }, { name: "b", node: "node1" }] }, /containers\[1\]\.mac = "02:00:00:00:01:04": already used by a/],
     ])("%s", (_title, raw, message) => {
         expect(planError(raw).message).toMatch(message);

@@ -1,0 +1,93 @@
+// The vagrant driver's nodes, as the walk-through brings them up
+// (`vagrant up node1 node2`): the Vagrantfile, one machine per node, each
+// provisioned over SSH, then made an OVN chassis of the central (node1 by
+// default) with the walk-through's `ovs-vsctl set open . external-ids:...`.
+// The central's databases listen on its underlay address (DbConnection, as
+// in the embedded lab). Everything above the machines runs over SSH with what
+// `vagrant ssh-config` reports, so it is the same code the netns lab runs.
+import * as pulumi from "@pulumi/pulumi";
+import { VagrantProvider } from "./config";
+import { DbConnection } from "./dbConnection";
+import { LabPlan } from "./ipPlan";
+import { NodeProvisioning } from "./nodeProvisioning";
+import { OvnChassis } from "./ovnChassis";
+import { DbEndpoint } from "./ovnNbctl";
+import { provisionScript } from "./provisionScript";
+import { TransportSpec } from "./transport";
+import { VagrantMachine, VagrantProject } from "./vagrantMachine";
+import { renderNodeDefinition, renderVagrantfile, vagrantfileSpec } from "./vagrantfile";
+
+export interface VagrantNodesArgs {
+    plan: LabPlan;
+    /** Absolute lab state directory; the Vagrant project is its `vagrant/`. */
+    stateDir: string;
+}
+
+/** Whether a Vagrant provider's nodes run workloads as Docker containers (VMs) or as network namespaces (docker's node containers). */
+export function dockerWorkloads(provider: VagrantProvider): boolean {
+    return provider !== "docker";
+}
+
+export class VagrantNodes extends pulumi.ComponentResource {
+    readonly projectDir: string;
+    /** Each node's SSH transport, known once the node is provisioned: what runs there waits for that. */
+    readonly transports: Map<string, pulumi.Output<TransportSpec>>;
+    /** ovn-nbctl/ovn-sbctl inside the central node, on their default sockets. */
+    readonly nbEndpoint: pulumi.Output<DbEndpoint>;
+    /** What must exist before the northbound rows: the central, provisioned, with its listeners. */
+    readonly nbReady: pulumi.Resource[];
+
+    constructor(name: string, args: VagrantNodesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ovnlab:vagrant:VagrantNodes", name, {}, opts);
+        const { plan } = args;
+        const config = plan.config;
+        const ovn = config.experiment === "multi-l2";
+        const spec = vagrantfileSpec(plan);
+        this.projectDir = `${args.stateDir}/vagrant`;
+        const project = new VagrantProject(`${name}-project`, { dir: this.projectDir, vagrantfile: renderVagrantfile(spec) }, { parent: this });
+
+        this.transports = new Map();
+        const provisioned = new Map<string, NodeProvisioning>();
+        let previous: VagrantMachine | undefined;
+        for (const [i, n] of plan.nodes.entries()) {
+            // VirtualBox cannot bring machines up in parallel (its host-only network and VM registry race): one after another.
+            const serialize = config.vagrantProvider === "virtualbox" && previous !== undefined;
+            const machine = new VagrantMachine(n.name, {
+                projectDir: project.dir, name: n.name, provider: config.vagrantProvider, definition: renderNodeDefinition(spec, spec.nodes[i]),
+            }, { parent: this, dependsOn: serialize ? [previous!] : [] });
+            previous = machine;
+            const provisioning = new NodeProvisioning(n.name, {
+                transport: machine.transport,
+                node: n.name,
+                script: provisionScript({
+                    node: n.name, central: n.isCentral, ovn, dockerWorkloads: dockerWorkloads(config.vagrantProvider),
+                    bridge: config.bridge, datapathType: config.datapathType, underlayCidr: n.underlayCidr,
+                }),
+            }, { parent: this });
+            provisioned.set(n.name, provisioning);
+            this.transports.set(n.name, provisioning.transport);
+            if (ovn) {
+                new OvnChassis(n.name, {
+                    transport: provisioning.transport,
+                    ovsDb: "",
+                    ids: {
+                        ovnRemote: plan.central.sbRemote, encapType: config.encap, encapIp: n.underlayIp, systemId: n.chassis,
+                        hostname: n.name, bridge: config.bridge, bridgeDatapathType: config.datapathType, monitorAll: true,
+                    },
+                }, { parent: this });
+            }
+        }
+
+        const central = provisioned.get(config.centralNode)!.transport;
+        this.nbEndpoint = central.apply((transport) => ({ transport, db: "" }));
+        this.nbReady = [];
+        if (ovn) {
+            // db "" is each tool's default socket: ovn-sbctl's is the SB database beside the NB one.
+            this.nbReady.push(
+                new DbConnection("central-nb", { endpoint: this.nbEndpoint, tool: "ovn-nbctl", target: `ptcp:6641:${plan.central.ip}` }, { parent: this }),
+                new DbConnection("central-sb", { endpoint: this.nbEndpoint, tool: "ovn-sbctl", target: `ptcp:6642:${plan.central.ip}` }, { parent: this }),
+            );
+        }
+        this.registerOutputs({ projectDir: this.projectDir });
+    }
+}
