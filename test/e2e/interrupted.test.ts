@@ -1,16 +1,16 @@
 // Interrupted runs of the dev lab through the real Pulumi CLI (spawned
 // directly, so a test can pick the signal and the moment): `up` cancelled
-// with SIGINT early and late, `up` killed with SIGKILL (a crash: the whole
-// process group), `destroy` cancelled and killed, and a second `up` while one
+// with SIGINT early and late, `up` killed with SIGKILL (a crash: the CLI and
+// every process it started), `destroy` cancelled and killed, and a second `up` while one
 // runs. After each: what the CLI left (lock, pending operations, processes),
 // what recovers (cancel, refresh --clear-pending-creates, up), that the
 // recovered lab pings, and that the final destroy leaves nothing behind.
 import { join } from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerEngine, ensureDocker } from "../helpers/docker";
-import { cleanupLab, devLabConfig, devLabPingFailures, labLeftovers, NOTHING_LEFT } from "../helpers/lab";
+import { cleanupLab, devLabConfig, labLeftovers, msUntilDevLabPings, NOTHING_LEFT } from "../helpers/lab";
 import { uniqueLabId } from "../helpers/names";
-import { processGroupMembers, stopPid } from "../helpers/processes";
+import { descendants, isAlive, stopPid } from "../helpers/processes";
 import { createTestStack, pendingOperations, PulumiRun, spawnPulumi, stackLocks, TestStack } from "../helpers/pulumiStack";
 
 const labId = uniqueLabId();
@@ -48,28 +48,34 @@ async function until(run: PulumiRun, trigger: RegExp, timeoutMs = 300_000): Prom
 
 /**
  * Runs `pulumi <args>`, and once it prints `trigger` (plus `delayMs`) sends
- * SIGINT to the CLI, or SIGKILL to its whole process group (CLI, language
- * host, program, providers: as a crash or an OOM kill of the session would).
- * Afterwards no process of the group may be left.
+ * SIGINT to the CLI, or SIGKILL to the CLI and every process it started
+ * (language host, program, providers, the commands they run: a crash). A
+ * SIGKILL of the CLI alone would leave its plugins running, each in a process
+ * group of its own; the orphaned program then busy-loops (~55% of a core).
+ * Afterwards none of those processes may be left.
  */
 async function interrupt(args: string[], trigger: RegExp, signal: "SIGINT" | "SIGKILL", delayMs = 0): Promise<Interrupted> {
     const run = spawnPulumi(lab, args);
+    let tree: number[] = [];
     try {
         expect(await until(run, trigger), `pulumi ${args[0]} ended before ${trigger}:\n${run.output().slice(-2000)}`).toBe(true);
         await sleep(delayMs);
+        tree = descendants(run.pid);
         if (signal === "SIGINT") process.kill(run.pid, "SIGINT");
-        else process.kill(-run.pid, "SIGKILL");
+        // A process of the tree may have exited since it was listed: that is not a failure.
+        else for (const pid of [run.pid, ...tree]) if (isAlive(pid)) try { process.kill(pid, "SIGKILL"); } catch { /* exited meanwhile */ }
         const sent = Date.now();
         const result = await Promise.race([run.exited, sleep(CANCEL_BOUND_MS).then(() => undefined)]);
         expect(result, `pulumi ${args[0]} still running ${CANCEL_BOUND_MS} ms after ${signal}`).toBeDefined();
         return { code: result!.code, output: result!.output, exitMs: Date.now() - sent };
     } finally {
-        // The CLI stops its plugins when it exits; give them a moment, then stop stragglers by PID.
+        // A cancelled CLI stops its plugins as it exits; give them a moment, then stop stragglers by PID.
+        const started = [...tree, ...descendants(run.pid)];
         const deadline = Date.now() + 10_000;
-        while (processGroupMembers(run.pid).length > 0 && Date.now() < deadline) await sleep(200);
-        const left = processGroupMembers(run.pid);
+        while (started.some(isAlive) && Date.now() < deadline) await sleep(200);
+        const left = started.filter(isAlive);
         for (const pid of left) await stopPid(pid);
-        expect(left, `processes left in the group of pulumi ${args[0]}`).toEqual([]);
+        expect(left, `processes pulumi ${args[0]} started that outlived it`).toEqual([]);
     }
 }
 
@@ -125,7 +131,7 @@ describe("an interrupted pulumi up", () => {
         expect(await pendingOperations(lab.stack)).toEqual([]);
         const up = await lab.stack.up(quiet);
         expect(up.summary.result).toBe("succeeded");
-        expect(devLabPingFailures(labId)).toEqual([]);
+        console.log(`[interrupted] up after SIGINT mid-way: all pairs ping ${await msUntilDevLabPings(labId)} ms after it returned`);
     });
 });
 
@@ -149,7 +155,7 @@ describe("an interrupted pulumi destroy", () => {
         const done = await first.exited;
         expect(done.code, done.output.slice(-3000)).toBe(0);
         expect(stackLocks(lab)).toEqual([]);
-        expect(devLabPingFailures(labId)).toEqual([]);
+        console.log(`[interrupted] up --refresh after destroy SIGINT: all pairs ping ${await msUntilDevLabPings(labId)} ms after it returned`);
     });
 
     it("SIGKILL while deleting: cancel, up --refresh converges (pings), and destroy leaves nothing behind", async () => {
@@ -161,7 +167,7 @@ describe("an interrupted pulumi destroy", () => {
         const up = await lab.stack.up({ ...quiet, refresh: true });
         expect(up.summary.result).toBe("succeeded");
         expect(await pendingOperations(lab.stack)).toEqual([]);
-        expect(devLabPingFailures(labId)).toEqual([]);
+        console.log(`[interrupted] up --refresh after destroy SIGKILL: all pairs ping ${await msUntilDevLabPings(labId)} ms after it returned`);
 
         await lab.stack.destroy(quiet);
         expect((await lab.stack.exportStack()).deployment.resources ?? []).toEqual([]);

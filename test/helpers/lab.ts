@@ -87,6 +87,23 @@ export function devLabPingFailures(labId: string): string[] {
     return DEV_LAB_PAIRS.filter(([from, ip]) => !pings(labId, from, ip)).map(([from, ip]) => `${from} -> ${ip}`);
 }
 
+/**
+ * Milliseconds until every pair of the dev lab pings. `pulumi up` returns once
+ * OVN and OVS are configured; ovn-controller programs the datapath a few
+ * seconds later (longer after a chassis was just created or reconnected).
+ */
+export async function msUntilDevLabPings(labId: string, timeoutMs = 60_000): Promise<number> {
+    const start = Date.now();
+    for (;;) {
+        // Counted to the start of the round that succeeded: 0 when the lab pings at once.
+        const round = Date.now();
+        const failures = devLabPingFailures(labId);
+        if (failures.length === 0) return round - start;
+        if (Date.now() - start > timeoutMs) throw new Error(`still not pinging after ${timeoutMs} ms: ${failures.join(", ")}`);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+}
+
 /** PIDs of processes whose command line mentions the lab's state directory. */
 export function labProcesses(stateDir: string): number[] {
     return readdirSync("/proc").filter((p) => /^\d+$/.test(p)).flatMap((pid) => {

@@ -30,16 +30,25 @@ export async function stopPid(pid: number, graceMs = 3000): Promise<void> {
     if (isAlive(pid)) process.kill(pid, "SIGKILL");
 }
 
-/** PIDs of the live processes in process group `pgid` (what a killed or cancelled CLI may leave running). */
-export function processGroupMembers(pgid: number): number[] {
-    return readdirSync("/proc").filter((p) => /^\d+$/.test(p)).flatMap((pid) => {
+/**
+ * Live descendants of `pid` (children, their children, ...). The pulumi CLI
+ * starts its language host and providers in process groups of their own, so
+ * only this tree, not the CLI's group, finds everything a run started.
+ */
+export function descendants(pid: number): number[] {
+    const children = new Map<number, number[]>();
+    for (const entry of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
         try {
-            // Fields after the parenthesised command: state, ppid, pgrp.
-            const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-            const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-            return Number(pgrp) === pgid && state !== "Z" ? [Number(pid)] : [];
+            // Fields after the parenthesised command: state, ppid.
+            const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+            const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+            if (state !== "Z") children.set(Number(ppid), [...(children.get(Number(ppid)) ?? []), Number(entry)]);
         } catch {
-            return [];
+            // exited while we looked
         }
-    });
+    }
+    const found: number[] = [];
+    const visit = (parent: number) => (children.get(parent) ?? []).forEach((child) => { found.push(child); visit(child); });
+    visit(pid);
+    return found;
 }

@@ -72,7 +72,7 @@ export function writeStackConfig(dir: string, stackName: string, config: Record<
 }
 
 export interface PulumiRun {
-    /** The CLI's PID, also its process group (language host, program and providers are in it). */
+    /** The CLI's PID. */
     pid: number;
     /** What it printed so far (stdout and stderr). */
     output(): string;
@@ -83,7 +83,7 @@ export interface PulumiRun {
 /**
  * Runs the pulumi CLI on the test stack directly (not through the Automation
  * API), so a test can send it SIGINT or SIGKILL at a moment of its choosing.
- * It gets its own process group: killing the group is what a crash does.
+ * Its own process group keeps signals meant for the test runner away from it.
  */
 export function spawnPulumi(lab: TestStack, args: string[], extraEnv: Record<string, string> = {}): PulumiRun {
     const child = spawn(lab.pulumiBin, [...args, "--stack", lab.stack.name, "--non-interactive"], {
