@@ -44,12 +44,17 @@ export function labContainers(labId: string): string[] {
     return run(["docker", "ps", "-aq", "--filter", `label=${LAB_LABEL}=${labId}`]).split("\n").filter(Boolean);
 }
 
-export async function cleanupLab(labId: string, stateDir: string, image?: string): Promise<void> {
+/** Stops every daemon with a pidfile under `dir`, in the recipe's order. */
+export async function stopDaemonsUnder(dir: string): Promise<void> {
     const rank = (pidfile: string) => {
         const i = STOP_ORDER.findIndex((name) => pidfile.endsWith(`/${name}.pid`));
         return i === -1 ? STOP_ORDER.length : i;
     };
-    for (const pidfile of pidfilesUnder(stateDir).sort((a, b) => rank(a) - rank(b))) await stopDaemon(pidfile);
+    for (const pidfile of pidfilesUnder(dir).sort((a, b) => rank(a) - rank(b))) await stopDaemon(pidfile);
+}
+
+export async function cleanupLab(labId: string, stateDir: string, image?: string): Promise<void> {
+    await stopDaemonsUnder(stateDir);
     for (const id of labContainers(labId)) run(["docker", "rm", "-f", id]);
     for (const ns of labNamespaces(labId)) run(["ip", "netns", "delete", ns]);
     for (const link of labLinks(labId)) run(["ip", "link", "delete", "dev", link]);

@@ -6,6 +6,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "os";
 import { join, resolve } from "path";
 import { parse } from "yaml";
+import { stopDaemonsUnder } from "./lab";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 
 const PROJECT_ROOT = resolve(__dirname, "../..");
@@ -52,6 +53,9 @@ export async function createTestStack(stackName: string, config: Record<string, 
             try {
                 await stack.destroy({ onOutput: () => undefined });
             } finally {
+                // The lab's pidfiles live in this temp project: stop what they name before they go,
+                // or a failed destroy would leave daemons that no later cleanup can find.
+                await stopDaemonsUnder(join(dir, ".lab"));
                 rmSync(dir, { recursive: true, force: true });
             }
         },
