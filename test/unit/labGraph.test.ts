@@ -1,50 +1,14 @@
 // The component graph, with Pulumi's mocks: exact types, names, parents and
 // dependencies of what the Lab registers. (The real thing runs in test/e2e.)
-import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { validateConfig } from "../../components/config";
-import { planLab } from "../../components/ipPlan";
+import { buildLabGraph, Registered, useMocks } from "../helpers/labGraph";
 
-interface Registered {
-    type: string;
-    name: string;
-    parent?: string;
-    dependsOn: string[];
-    props: Record<string, unknown>;
-}
+let registered: Registered[] = [];
 
-const registered: Registered[] = [];
-const labels = new Map<pulumi.Resource, string>();
-
-beforeAll(() => {
-    pulumi.runtime.setMocks({
-        newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
-        call: (args) => args.inputs,
-    }, "ovnlab", "graph", true);
-});
-
-/** Records each resource as it is constructed: the transformation sees its parent and dependsOn. */
-const record: pulumi.ResourceTransformation = (args) => {
-    const label = `${args.type}::${args.name}`;
-    labels.set(args.resource, label);
-    const dependsOn = ([] as pulumi.Input<pulumi.Resource>[]).concat((args.opts.dependsOn as pulumi.Input<pulumi.Resource>[] | undefined) ?? []);
-    registered.push({
-        type: args.type,
-        name: args.name,
-        parent: args.opts.parent ? labels.get(args.opts.parent) : undefined,
-        dependsOn: dependsOn.map((d) => labels.get(d as pulumi.Resource) ?? "?"),
-        props: args.props as Record<string, unknown>,
-    });
-    return undefined;
-};
+beforeAll(() => useMocks("graph"));
 
 async function buildLab(raw: Record<string, unknown>) {
-    const { Lab } = await import("../../components/lab");
-    registered.length = 0;
-    const plan = planLab(validateConfig(raw, "graph"));
-    const lab = new Lab("lab", { plan, stack: "graph", stateDir: "/tmp/ovnlab-graph" }, { transformations: [record] });
-    await new Promise<void>((resolve) => lab.urn.apply(() => resolve()));
-    return lab;
+    registered = (await buildLabGraph(raw)).registered;
 }
 
 const NB = "pulumi-nodejs:dynamic/ovnlab/nb";

@@ -1,45 +1,14 @@
 // The vagrant driver's component graph, with Pulumi's mocks: what the Lab
 // registers, in which order, and what stays secret. (The real thing runs in
 // test/e2e/vagrant.test.ts.)
-import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { validateConfig } from "../../components/config";
 import { planLab } from "../../components/ipPlan";
 import { renderVagrantfile, vagrantfileSpec } from "../../components/vagrantfile";
+import { buildLabGraph, Registered, useMocks } from "../helpers/labGraph";
 
-interface Registered {
-    type: string;
-    name: string;
-    parent?: string;
-    dependsOn: string[];
-    secretOutputs: string[];
-    props: Record<string, unknown>;
-}
+let registered: Registered[] = [];
 
-const registered: Registered[] = [];
-const labels = new Map<pulumi.Resource, string>();
-
-beforeAll(() => {
-    pulumi.runtime.setMocks({
-        newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
-        call: (args) => args.inputs,
-    }, "ovnlab", "vagrant-graph", true);
-});
-
-const record: pulumi.ResourceTransformation = (args) => {
-    const label = `${args.type}::${args.name}`;
-    labels.set(args.resource, label);
-    const dependsOn = ([] as pulumi.Input<pulumi.Resource>[]).concat((args.opts.dependsOn as pulumi.Input<pulumi.Resource>[] | undefined) ?? []);
-    registered.push({
-        type: args.type,
-        name: args.name,
-        parent: args.opts.parent ? labels.get(args.opts.parent) : undefined,
-        dependsOn: dependsOn.map((d) => labels.get(d as pulumi.Resource) ?? "?"),
-        secretOutputs: (args.opts as pulumi.CustomResourceOptions).additionalSecretOutputs ?? [],
-        props: args.props as Record<string, unknown>,
-    });
-    return undefined;
-};
+beforeAll(() => useMocks("vagrant-graph"));
 
 const raw = (provider: string) => ({
     driver: "vagrant", vagrantProvider: provider,
@@ -47,12 +16,9 @@ const raw = (provider: string) => ({
 });
 
 async function buildLab(config: Record<string, unknown>) {
-    const { Lab } = await import("../../components/lab");
-    registered.length = 0;
-    const plan = planLab(validateConfig(config, "graph"));
-    const lab = new Lab("lab", { plan, stack: "graph", stateDir: "/tmp/ovnlab-graph" }, { transformations: [record] });
-    await new Promise<void>((resolve) => lab.urn.apply(() => resolve()));
-    return plan;
+    const graph = await buildLabGraph(config);
+    registered = graph.registered;
+    return graph.plan;
 }
 
 const DYN = "pulumi-nodejs:dynamic/ovnlab";
