@@ -1,5 +1,6 @@
 // ovnlab: one stack, one lab. Validates the stack's `ovnlab:*` configuration
 // and plans every address before a single resource is registered.
+import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, validateConfig } from "./components/config";
@@ -25,11 +26,18 @@ function planFromConfig() {
     }
 }
 
+/** The directory of Pulumi.yaml: the program runs from dist/, but relative paths in the stack file mean the project's. */
+function projectRoot(): string {
+    let dir = __dirname;
+    while (!fs.existsSync(path.join(dir, "Pulumi.yaml")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+    return dir;
+}
+
 const plan = planFromConfig();
 const lab = new Lab("lab", {
     plan,
     stack: pulumi.getStack(),
-    stateDir: path.resolve(plan.config.stateDir),
+    stateDir: path.resolve(projectRoot(), plan.config.stateDir),
 });
 
 export const nodes = lab.nodes;

@@ -507,7 +507,7 @@ function perTypeSeconds(output: string, verb: "created" | "deleted"): Record<str
     const byType: Record<string, number[]> = {};
     const pattern = new RegExp(`^\\s*[-+]\\s+(\\S+) \\S+ ${verb} \\((\\d+(?:\\.\\d+)?)s\\)`, "gm");
     for (const match of output.replace(/\u001b\[[0-9;]*m/g, "").matchAll(pattern)) {
-        (byType[match[1].replace(/^pulumi-nodejs:dynamic\/ovnlab\//, "")] ??= []).push(Number(match[2]));
+        (byType[match[1].replace(/^ovnlab:/, "")] ??= []).push(Number(match[2]));
     }
     return Object.fromEntries(Object.entries(byType).map(([type, s]) => [
         type, `n=${s.length} mean ${(s.reduce((a, b) => a + b, 0) / s.length).toFixed(1)} s max ${Math.max(...s)} s`,

@@ -2,6 +2,7 @@
 // itself, as ovs-docker does), named ovnlab-<labId>-<name> and labelled with
 // the lab id, through a transport (the local host for the netns driver).
 import * as pulumi from "@pulumi/pulumi";
+import { ResourceHandler, OvnlabResource } from "./resource";
 import {
     containerName, dockerInspect, dockerRemove, dockerRun, dockerStart, LAB_LABEL, validHostname, validLabId,
 } from "./hostCommands";
@@ -103,7 +104,7 @@ async function convergeContainer(s: ContainerSettings): Promise<ContainerOutputs
     return containerOutputs(s, live);
 }
 
-export const containerProvider: pulumi.dynamic.ResourceProvider<ContainerArgs, ContainerOutputs> = {
+export const containerProvider: ResourceHandler<ContainerArgs, ContainerOutputs> = {
     async create(inputs) {
         const outs = await convergeContainer(containerSettings(inputs));
         return { id: outs.containerName, outs };
@@ -135,7 +136,7 @@ export const containerProvider: pulumi.dynamic.ResourceProvider<ContainerArgs, C
     },
 };
 
-export class Container extends pulumi.dynamic.Resource {
+export class Container extends OvnlabResource {
     declare readonly containerName: pulumi.Output<string>;
     declare readonly containerId: pulumi.Output<string>;
     declare readonly pid: pulumi.Output<number>;
@@ -144,6 +145,6 @@ export class Container extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ResourceInputs<ContainerArgs>, opts?: pulumi.CustomResourceOptions) {
         const outputs = { containerName: undefined, containerId: undefined, pid: undefined, running: undefined, problems: undefined };
-        super(containerProvider, name, { ...outputs, ...args }, opts, "ovnlab/docker", "Container");
+        super("docker", "Container", name, { ...outputs, ...args }, opts);
     }
 }

@@ -6,6 +6,7 @@
 // find it already there) and no container still uses it: labs share the tag,
 // and rebuilding costs about a second, so keeping a shared image is the safe side.
 import * as pulumi from "@pulumi/pulumi";
+import { ResourceHandler, OvnlabResource } from "./resource";
 import {
     busyboxListApplets, dockerImageInspect, dockerImageRemove, dockerImport, tarDirectory, validImage, validPath,
 } from "./hostCommands";
@@ -75,7 +76,7 @@ async function buildImage(busybox: string, image: string, version: string): Prom
     }
 }
 
-export const containerImageProvider: pulumi.dynamic.ResourceProvider<ContainerImageArgs, ContainerImageOutputs> = {
+export const containerImageProvider: ResourceHandler<ContainerImageArgs, ContainerImageOutputs> = {
     async create(inputs) {
         const s = imageSettings(inputs);
         validPath("busybox binary", s.busybox);
@@ -112,7 +113,7 @@ export const containerImageProvider: pulumi.dynamic.ResourceProvider<ContainerIm
     },
 };
 
-export class ContainerImage extends pulumi.dynamic.Resource {
+export class ContainerImage extends OvnlabResource {
     declare readonly image: pulumi.Output<string>;
     declare readonly imageId: pulumi.Output<string>;
     declare readonly busyboxVersion: pulumi.Output<string>;
@@ -120,6 +121,6 @@ export class ContainerImage extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ResourceInputs<ContainerImageArgs> = {}, opts?: pulumi.CustomResourceOptions) {
         const outputs = { image: undefined, imageId: undefined, busyboxVersion: undefined, built: undefined };
-        super(containerImageProvider, name, { ...outputs, ...args }, opts, "ovnlab/docker", "Image");
+        super("docker", "Image", name, { ...outputs, ...args }, opts);
     }
 }

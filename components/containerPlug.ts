@@ -8,6 +8,7 @@
 // node here and, over SSH, in a VM; the container side runs under nsenter with
 // the node's own ip/ethtool (the image may have neither).
 import * as pulumi from "@pulumi/pulumi";
+import { ResourceHandler, OvnlabResource } from "./resource";
 import {
     ethtoolTxOff, inNetnsOfPid, ipAddrAdd, ipAddrFlush, ipAddrShow, ipLinkDelete, ipLinkDetails, ipLinkSetAddressAndMtu, ipLinkSetMtu,
     ipLinkUp, ipRouteDeleteDefault, ipRouteReplaceDefault, ipRouteShowDefault, ipVethAdd, ovsVsctl,
@@ -148,7 +149,7 @@ async function readPlug(s: ContainerPlugSettings): Promise<ContainerPlugOutputs 
     };
 }
 
-export const containerPlugProvider: pulumi.dynamic.ResourceProvider<ContainerPlugArgs, ContainerPlugOutputs> = {
+export const containerPlugProvider: ResourceHandler<ContainerPlugArgs, ContainerPlugOutputs> = {
     async create(inputs) {
         const outs = await convergePlug(plugSettings(inputs));
         return { id: `${outs.containerId.slice(0, 12)}/${outs.portName}`, outs };
@@ -181,12 +182,12 @@ export const containerPlugProvider: pulumi.dynamic.ResourceProvider<ContainerPlu
     },
 };
 
-export class ContainerPlug extends pulumi.dynamic.Resource {
+export class ContainerPlug extends OvnlabResource {
     declare readonly portName: pulumi.Output<string>;
     declare readonly mac: pulumi.Output<string>;
     declare readonly cidr: pulumi.Output<string>;
 
     constructor(name: string, args: ResourceInputs<ContainerPlugArgs>, opts?: pulumi.CustomResourceOptions) {
-        super(containerPlugProvider, name, { portName: undefined, ...args }, opts, "ovnlab/ovs", "ContainerPlug");
+        super("ovs", "ContainerPlug", name, { portName: undefined, ...args }, opts);
     }
 }

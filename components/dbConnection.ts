@@ -3,8 +3,10 @@
 // `get-connection`. Bound to the central's underlay address, not 0.0.0.0 as in
 // the walk-through, so the databases are not open to every host network.
 import * as pulumi from "@pulumi/pulumi";
+import { ResourceHandler, OvnlabResource } from "./resource";
 import { TlsFiles } from "./hostCommands";
 import { ctlArgv, CtlTool, DbEndpoint, delConnection, delSsl, displayTransaction, getConnection, getSsl, NbCommand, setConnection, setSsl } from "./ovnNbctl";
+import { checkFields } from "./checkFields";
 import { runCommand } from "./transport";
 
 export interface DbConnectionArgs {
@@ -29,7 +31,15 @@ export function parseGetSsl(stdout: string): TlsFiles | undefined {
     return files.privateKey ? files : undefined;
 }
 
-export const dbConnectionProvider: pulumi.dynamic.ResourceProvider = {
+export const dbConnectionProvider: ResourceHandler = {
+    check(news: DbConnectionArgs) {
+        return checkFields(news as unknown as Record<string, unknown>, {
+            endpoint: { validate: (e: DbEndpoint) => ctlArgv("ovn-nbctl", e, [getConnection()]), valid: '{transport: {kind: "local"}, db: "unix:/path/ovnnb_db.sock"}' },
+            tool: { validate: (t: CtlTool) => ctlArgv(t, { transport: { kind: "local" }, db: "" }, [getConnection()]), valid: "ovn-nbctl or ovn-sbctl" },
+            target: { validate: setConnection, valid: "ptcp:PORT[:IP] or pssl:PORT[:IP], e.g. ptcp:6641:172.16.56.2" },
+            ssl: { validate: (f: TlsFiles) => setSsl(f.privateKey, f.certificate, f.caCert), valid: "{privateKey, certificate, caCert}: absolute paths", required: false },
+        });
+    },
     async create(inputs: DbConnectionArgs) {
         await runCommand(inputs.endpoint.transport, ctlArgv(inputs.tool, inputs.endpoint, openCommands(inputs)));
         return { id: `${inputs.tool}:${inputs.target}`, outs: inputs };
@@ -61,11 +71,11 @@ export const dbConnectionProvider: pulumi.dynamic.ResourceProvider = {
     },
 };
 
-export class DbConnection extends pulumi.dynamic.Resource {
+export class DbConnection extends OvnlabResource {
     declare readonly target: pulumi.Output<string>;
     declare readonly command: pulumi.Output<string[]>;
     constructor(name: string, args: { [K in keyof DbConnectionArgs]: pulumi.Input<DbConnectionArgs[K]> }, opts?: pulumi.CustomResourceOptions) {
         const command = pulumi.output(args).apply((a) => displayTransaction(a.tool, a.endpoint as DbEndpoint, openCommands(a as DbConnectionArgs)));
-        super(dbConnectionProvider, name, { ...args, command }, opts, "ovnlab/nb", "DbConnection");
+        super("nb", "DbConnection", name, { ...args, command }, opts);
     }
 }

@@ -2,12 +2,11 @@
 // managed by the PID in their pidfiles (never by name). Plain functions that
 // keep their Node imports inside their bodies: Pulumi serializes them with
 // the providers that call them.
-import * as pulumi from "@pulumi/pulumi";
+import { DiffResult } from "./resource";
 import { ipLinkDelete, ipLinkShow } from "./hostCommands";
 import { runCommand, TransportSpec } from "./transport";
 
-/** A dynamic resource's constructor arguments: every field may be an Output. */
-export type ResourceInputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+export type { ResourceInputs } from "./resource";
 
 /** Compares plain data (strings, numbers, arrays, objects) regardless of key order. */
 export function sameValue(a: unknown, b: unknown): boolean {
@@ -25,7 +24,7 @@ export function sameValue(a: unknown, b: unknown): boolean {
  * place, and problems a refresh found (a dead daemon, a missing rule) are
  * repaired by an update.
  */
-export function diffSettings<T extends object>(olds: T & { problems?: string[] }, news: T, replaceKeys: (keyof T & string)[], updateKeys: (keyof T & string)[]): pulumi.dynamic.DiffResult {
+export function diffSettings<T extends object>(olds: T & { problems?: string[] }, news: T, replaceKeys: (keyof T & string)[], updateKeys: (keyof T & string)[]): DiffResult {
     const replaces = replaceKeys.filter((k) => !sameValue(olds[k], news[k]));
     const updates = updateKeys.filter((k) => !sameValue(olds[k], news[k]));
     const needsRepair = (olds.problems ?? []).length > 0;

@@ -8,12 +8,15 @@
 // costs about one ovn-nbctl process per two seconds of refresh, not one per
 // port (bench/README.md: 1 process for 100 ports, 24 for 1000).
 import * as pulumi from "@pulumi/pulumi";
+import { ResourceHandler, OvnlabResource } from "./resource";
 import {
     ctlArgv, DbEndpoint, displayTransaction, listTables, lrAdd, lrDel, lrpAdd, lrpDel, lrpSetColumns, lsAdd, lsDel,
-    lspAdd, lspDel, lspSetAddresses, lspSetOptions, lspSetType, NbCommand, parseJsonTables, Row,
+    lspAdd, lspDel, lspSetAddresses, lspSetOptions, lspSetType, NbCommand, parseJsonTables, Row, rowName,
     setExternalIds, stringMap, stringSet,
 } from "./ovnNbctl";
-import { runCommand } from "./transport";
+import { checkFields, FieldRule } from "./checkFields";
+import { validIpv4Cidr, validMac, validOvsdbRemote } from "./hostCommands";
+import { runCommand, transportArgv } from "./transport";
 
 /** Inputs every northbound row has. */
 export interface NbRowArgs {
@@ -40,7 +43,29 @@ interface NbKind<A extends NbRowArgs> {
     remove(args: A): NbCommand[];
     /** The live values of the inputs this kind owns, or undefined when the row is gone. */
     read(snapshot: NbSnapshot, args: A): Partial<A> | undefined;
+    /** The inputs beyond NbRowArgs, checked before anything runs. */
+    fields?: Record<string, FieldRule>;
+    /** Inputs a program (YAML, say) may leave out. */
+    defaults?: Partial<A>;
 }
+
+/** What every row's check validates, with the builders' own validation. */
+const ROW_FIELDS: Record<string, FieldRule> = {
+    endpoint: {
+        validate: (e: DbEndpoint) => {
+            if (typeof e !== "object" || typeof e.db !== "string" || typeof e.transport !== "object") throw new Error("not an endpoint");
+            transportArgv(e.transport, ["true"]);
+            if (e.db) validOvsdbRemote(e.db);
+        },
+        valid: '{transport: {kind: "local"} (or netns/ssh), db: "unix:/path/ovnnb_db.sock" or "tcp:IP:PORT" or "ssl:IP:PORT"}',
+    },
+    name: { validate: rowName, valid: "a-z first, then a-z 0-9 and -, at most 63 characters (e.g. ls-node1)" },
+    externalIds: {
+        validate: (ids: Record<string, string>) => setExternalIds("Logical_Switch", "x", ids),
+        valid: 'a map of key (a-z first, then a-z 0-9 _ : . -) to value (letters, digits and _ . : / -), e.g. {"ovnlab:stack": "dev"}',
+        required: false,
+    },
+};
 
 const NB_TABLES = ["Logical_Router", "Logical_Router_Port", "Logical_Switch", "Logical_Switch_Port"];
 
@@ -79,7 +104,7 @@ export function readNbSnapshot(endpoint: DbEndpoint): Promise<NbSnapshot> {
 }
 
 export async function runNbTransaction(endpoint: DbEndpoint, commands: NbCommand[]): Promise<void> {
-    if (commands.length === 0) return;
+    if (commands.every((c) => c.length === 0)) return;
     snapshotCache().delete(JSON.stringify(endpoint));
     await runCommand(endpoint.transport, ctlArgv("ovn-nbctl", endpoint, commands));
 }
@@ -97,8 +122,12 @@ function sameValue(a: unknown, b: unknown): boolean {
 /** Inputs that are derived for display and never drive a change. */
 const DISPLAY_ONLY = ["command"];
 
-function nbProvider<A extends NbRowArgs>(kind: NbKind<A>): pulumi.dynamic.ResourceProvider {
+function nbProvider<A extends NbRowArgs>(kind: NbKind<A>): ResourceHandler {
     return {
+        defaults: { externalIds: {}, ...(kind.defaults ?? {}) } as Partial<A>,
+        check(news: A) {
+            return checkFields(news as unknown as Record<string, unknown>, { ...ROW_FIELDS, ...(kind.fields ?? {}) });
+        },
         async create(inputs: A) {
             await runNbTransaction(inputs.endpoint, kind.create(inputs));
             return { id: inputs.name, outs: inputs };
@@ -162,6 +191,14 @@ const logicalRouterPortKind: NbKind<LogicalRouterPortArgs> = {
     ],
     update: (_o, a) => [lrpSetColumns(a.name, a.mac, a.networks), setExternalIds("Logical_Router_Port", a.name, a.externalIds)],
     remove: (a) => [lrpDel(a.name)],
+    fields: {
+        router: { validate: rowName, valid: "the router's name, e.g. lr0" },
+        mac: { validate: validMac, valid: "a MAC in lower case, e.g. 00:00:00:01:01:01" },
+        networks: {
+            validate: (n: string[]) => { if (!Array.isArray(n) || n.length === 0) throw new Error("not a list of networks"); n.forEach(validIpv4Cidr); },
+            valid: 'one or more IPv4 address/prefix, e.g. ["10.244.1.1/24"]',
+        },
+    },
     read: (s, a) => {
         const row = byName(s.routerPorts, a.name);
         if (!row) return undefined;
@@ -216,6 +253,16 @@ const logicalSwitchPortKind: NbKind<LogicalSwitchPortArgs> = {
     create: (a) => [lspAdd(a.switch, a.name), ...lspColumns(a)],
     update: (_o, a) => lspColumns(a),
     remove: (a) => [lspDel(a.name)],
+    fields: {
+        switch: { validate: rowName, valid: "the switch's name, e.g. ls-node1" },
+        type: { validate: (t: string) => lspSetType("x", t), valid: '"" (a workload), "router", "localnet", ... (a-z, at most 20)', required: false },
+        addresses: {
+            validate: (a: string[]) => { if (!Array.isArray(a)) throw new Error("not a list"); lspSetAddresses("x", a); },
+            valid: '"router", "unknown", "dynamic" or "MAC IP", e.g. ["02:00:00:00:01:03 10.244.1.3"]', required: false,
+        },
+        options: { validate: (o: Record<string, string>) => lspSetOptions("x", o), valid: 'a map, e.g. {"router-port": "lr-node1"}', required: false },
+    },
+    defaults: { type: "", addresses: [], options: {} },
     read: (s, a) => {
         const row = byName(s.switchPorts, a.name);
         if (!row) return undefined;
@@ -246,40 +293,37 @@ function createCommand<A extends NbRowArgs>(kind: NbKind<A>, args: InputsOf<A>):
     return pulumi.output(args as pulumi.Input<A>).apply((a) => displayTransaction("ovn-nbctl", a.endpoint as DbEndpoint, kind.create(a as A)));
 }
 
-/** Type tokens read pulumi-nodejs:ovnlab/nb:<Kind>. */
-const MODULE = "ovnlab/nb";
-
-export class LogicalRouter extends pulumi.dynamic.Resource {
+export class LogicalRouter extends OvnlabResource {
     declare readonly name: pulumi.Output<string>;
     declare readonly command: pulumi.Output<string[]>;
     constructor(name: string, args: InputsOf<LogicalRouterArgs>, opts?: pulumi.CustomResourceOptions) {
-        super(providers.logicalRouter, name, { ...args, command: createCommand(logicalRouterKind, args) }, opts, MODULE, "LogicalRouter");
+        super("nb", "LogicalRouter", name, { ...args, command: createCommand(logicalRouterKind, args) }, opts);
     }
 }
 
-export class LogicalRouterPort extends pulumi.dynamic.Resource {
+export class LogicalRouterPort extends OvnlabResource {
     declare readonly name: pulumi.Output<string>;
     declare readonly mac: pulumi.Output<string>;
     declare readonly networks: pulumi.Output<string[]>;
     declare readonly command: pulumi.Output<string[]>;
     constructor(name: string, args: InputsOf<LogicalRouterPortArgs>, opts?: pulumi.CustomResourceOptions) {
-        super(providers.logicalRouterPort, name, { ...args, command: createCommand(logicalRouterPortKind, args) }, opts, MODULE, "LogicalRouterPort");
+        super("nb", "LogicalRouterPort", name, { ...args, command: createCommand(logicalRouterPortKind, args) }, opts);
     }
 }
 
-export class LogicalSwitch extends pulumi.dynamic.Resource {
+export class LogicalSwitch extends OvnlabResource {
     declare readonly name: pulumi.Output<string>;
     declare readonly command: pulumi.Output<string[]>;
     constructor(name: string, args: InputsOf<LogicalSwitchArgs>, opts?: pulumi.CustomResourceOptions) {
-        super(providers.logicalSwitch, name, { ...args, command: createCommand(logicalSwitchKind, args) }, opts, MODULE, "LogicalSwitch");
+        super("nb", "LogicalSwitch", name, { ...args, command: createCommand(logicalSwitchKind, args) }, opts);
     }
 }
 
-export class LogicalSwitchPort extends pulumi.dynamic.Resource {
+export class LogicalSwitchPort extends OvnlabResource {
     declare readonly name: pulumi.Output<string>;
     declare readonly addresses: pulumi.Output<string[]>;
     declare readonly command: pulumi.Output<string[]>;
     constructor(name: string, args: InputsOf<LogicalSwitchPortArgs>, opts?: pulumi.CustomResourceOptions) {
-        super(providers.logicalSwitchPort, name, { ...args, command: createCommand(logicalSwitchPortKind, args) }, opts, MODULE, "LogicalSwitchPort");
+        super("nb", "LogicalSwitchPort", name, { ...args, command: createCommand(logicalSwitchPortKind, args) }, opts);
     }
 }

@@ -5,6 +5,7 @@
 // docs/netns-lab-recipe (shared design): daemons started directly, never via
 // ovs-ctl/ovn-ctl, and stopped by the PID in their pidfiles.
 import * as pulumi from "@pulumi/pulumi";
+import { ResourceHandler, OvnlabResource } from "./resource";
 import { DatapathType, Encap } from "./config";
 import {
     hostVethName, ipAddrAdd, ipAddrShow, ipLinkSetMaster, ipLinkShow, ipLinkUp, ipNetnsAdd,
@@ -242,7 +243,7 @@ const NODE_REPLACE_KEYS: (keyof NetnsNodeSettings)[] = ["labId", "name", "stateD
 /** Only the Open_vSwitch external-ids: `set open .` changes them in place. */
 const NODE_UPDATE_KEYS: (keyof NetnsNodeSettings)[] = ["centralIp", "encap", "chassis", "hostname"];
 
-export const netnsNodeProvider: pulumi.dynamic.ResourceProvider<NetnsNodeArgs, NetnsNodeOutputs> = {
+export const netnsNodeProvider: ResourceHandler<NetnsNodeArgs, NetnsNodeOutputs> = {
     async create(inputs) {
         const settings = nodeSettings(inputs);
         try {
@@ -278,7 +279,7 @@ export const netnsNodeProvider: pulumi.dynamic.ResourceProvider<NetnsNodeArgs, N
     },
 };
 
-export class NetnsNode extends pulumi.dynamic.Resource {
+export class NetnsNode extends OvnlabResource {
     declare readonly namespace: pulumi.Output<string>;
     declare readonly transport: pulumi.Output<TransportSpec>;
     declare readonly ovsDb: pulumi.Output<string>;
@@ -296,6 +297,6 @@ export class NetnsNode extends pulumi.dynamic.Resource {
             namespace: undefined, transport: undefined, ovsDb: undefined, runDir: undefined, nodeDir: undefined, chassis: undefined,
             underlayIp: undefined, bridge: undefined, hostInterface: undefined, vswitchdCtl: undefined, problems: undefined,
         };
-        super(netnsNodeProvider, name, { ...outputs, ...args }, opts, "ovnlab/netns", "Node");
+        super("netns", "Node", name, { ...outputs, ...args }, opts);
     }
 }

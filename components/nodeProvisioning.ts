@@ -3,6 +3,7 @@
 // only what is missing); read runs it with --check, so a daemon that died or a
 // bridge deleted by hand shows up in `pulumi refresh`, and `up` repairs it.
 import * as pulumi from "@pulumi/pulumi";
+import { ResourceHandler, OvnlabResource } from "./resource";
 import { validName } from "./hostCommands";
 import { alreadyGone, diffSettings, ResourceInputs } from "./hostRuntime";
 import { parseProvisionOutput } from "./provisionScript";
@@ -34,7 +35,7 @@ async function provision(args: NodeProvisioningArgs): Promise<NodeProvisioningOu
     return { transport: args.transport, node: args.node, script: args.script, changed: steps, problems: [] };
 }
 
-export const nodeProvisioningProvider: pulumi.dynamic.ResourceProvider<NodeProvisioningArgs, NodeProvisioningOutputs> = {
+export const nodeProvisioningProvider: ResourceHandler<NodeProvisioningArgs, NodeProvisioningOutputs> = {
     async create(inputs) {
         return { id: inputs.node, outs: await provision(inputs) };
     },
@@ -58,7 +59,7 @@ export const nodeProvisioningProvider: pulumi.dynamic.ResourceProvider<NodeProvi
     },
 };
 
-export class NodeProvisioning extends pulumi.dynamic.Resource {
+export class NodeProvisioning extends OvnlabResource {
     /** The node's transport once it is provisioned: resources given this one wait for the provisioning. */
     declare readonly transport: pulumi.Output<TransportSpec>;
     declare readonly changed: pulumi.Output<string[]>;
@@ -66,6 +67,6 @@ export class NodeProvisioning extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ResourceInputs<NodeProvisioningArgs>, opts?: pulumi.CustomResourceOptions) {
         const outputs = { changed: undefined, problems: undefined };
-        super(nodeProvisioningProvider, name, { ...outputs, ...args }, { ...opts, additionalSecretOutputs: ["transport"] }, "ovnlab/vagrant", "Provisioning");
+        super("vagrant", "Provisioning", name, { ...outputs, ...args }, { ...opts, additionalSecretOutputs: ["transport"] });
     }
 }

@@ -6,6 +6,7 @@
 // DbConnection resource (`set-connection`), which the databases pick up through
 // their `db:...,connections` remotes.
 import * as pulumi from "@pulumi/pulumi";
+import { ResourceHandler, OvnlabResource } from "./resource";
 import {
     centralLayout, CentralLayout, ovnDbInit, ovnNorthdStart, ovsdbServerStart, ovsdbToolCreate, SCHEMAS, validNamespace, validPath,
 } from "./hostCommands";
@@ -78,7 +79,7 @@ async function convergeCentral(args: OvnCentralArgs): Promise<OvnCentralOutputs>
     return out;
 }
 
-export const ovnCentralProvider: pulumi.dynamic.ResourceProvider<OvnCentralArgs, OvnCentralOutputs> = {
+export const ovnCentralProvider: ResourceHandler<OvnCentralArgs, OvnCentralOutputs> = {
     async create(inputs) {
         try {
             const outs = await convergeCentral(inputs);
@@ -123,7 +124,7 @@ async function removeCentral(stateDir: string): Promise<void> {
     removeStateDir(layout.dir);
 }
 
-export class OvnCentral extends pulumi.dynamic.Resource {
+export class OvnCentral extends OvnlabResource {
     declare readonly nbDb: pulumi.Output<string>;
     declare readonly sbDb: pulumi.Output<string>;
     declare readonly dir: pulumi.Output<string>;
@@ -134,6 +135,6 @@ export class OvnCentral extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ResourceInputs<OvnCentralArgs>, opts?: pulumi.CustomResourceOptions) {
         const outputs = { nbDb: undefined, sbDb: undefined, dir: undefined, northdCtl: undefined, nbCtl: undefined, sbCtl: undefined, problems: undefined };
-        super(ovnCentralProvider, name, { ...outputs, ...args }, opts, "ovnlab/netns", "OvnCentral");
+        super("netns", "OvnCentral", name, { ...outputs, ...args }, opts);
     }
 }

@@ -3,6 +3,7 @@
 // ovn-encap-type=... ovn-encap-ip=...` (vsSetOvnChassisIds, the same builder
 // the netns nodes use), read back with `ovs-vsctl get open . external_ids`.
 import * as pulumi from "@pulumi/pulumi";
+import { ResourceHandler, OvnlabResource } from "./resource";
 import { OvnChassisIds, ovsVsctl, parseOvsMap, vsGetOpenVswitchExternalIds, vsRemoveOvnRemote, vsSetOvnChassisIds } from "./hostCommands";
 import { alreadyGone, diffSettings, ResourceInputs } from "./hostRuntime";
 import { runCommand, TransportSpec } from "./transport";
@@ -34,7 +35,7 @@ async function apply(args: OvnChassisArgs): Promise<OvnChassisArgs> {
     return { transport: args.transport, ovsDb: args.ovsDb, ids: args.ids };
 }
 
-export const ovnChassisProvider: pulumi.dynamic.ResourceProvider<OvnChassisArgs, OvnChassisArgs> = {
+export const ovnChassisProvider: ResourceHandler<OvnChassisArgs, OvnChassisArgs> = {
     async create(inputs) {
         return { id: inputs.ids.systemId, outs: await apply(inputs) };
     },
@@ -59,11 +60,11 @@ export const ovnChassisProvider: pulumi.dynamic.ResourceProvider<OvnChassisArgs,
     },
 };
 
-export class OvnChassis extends pulumi.dynamic.Resource {
+export class OvnChassis extends OvnlabResource {
     declare readonly transport: pulumi.Output<TransportSpec>;
     declare readonly ids: pulumi.Output<OvnChassisIds>;
 
     constructor(name: string, args: ResourceInputs<OvnChassisArgs>, opts?: pulumi.CustomResourceOptions) {
-        super(ovnChassisProvider, name, { ...args }, { ...opts, additionalSecretOutputs: ["transport"] }, "ovnlab/ovs", "Chassis");
+        super("ovs", "Chassis", name, { ...args }, { ...opts, additionalSecretOutputs: ["transport"] });
     }
 }

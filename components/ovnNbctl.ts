@@ -1,6 +1,7 @@
 // Which commands: ovn-nbctl / ovn-sbctl command lines as argv arrays, one
 // builder per verb the walk-through types, and the parser for their
 // machine-readable output. Pure: nothing here runs anything.
+import { validOvsdbRemote } from "./hostCommands";
 import { renderArgv, TransportSpec } from "./transport";
 
 /** Where a northbound (or southbound) database is reached. */
@@ -102,6 +103,8 @@ function columnKey(key: string): string {
 
 /** `set TABLE RECORD external_ids:k=v ...` (keeps keys ovnlab does not own). */
 export function setExternalIds(table: string, record: string, ids: Record<string, string>): NbCommand {
+    // Nothing to set: no command (a transaction drops empty commands).
+    if (Object.keys(ids).length === 0) return (check("table", table, TABLE), rowName(record), []);
     return ["set", check("table", table, TABLE), rowName(record), ...Object.keys(ids).sort().map((k) => `external_ids:${columnKey(check("key", k, KEY))}=${check("value", ids[k], SAFE_VALUE)}`)];
 }
 
@@ -148,15 +151,17 @@ export function listTables(tables: string[]): NbCommand[] {
 export type CtlTool = "ovn-nbctl" | "ovn-sbctl";
 
 /** One transaction: `ovn-nbctl --db=... --timeout=N cmd1 -- cmd2 -- ...`. */
-export function ctlArgv(tool: CtlTool, endpoint: DbEndpoint, commands: NbCommand[], extraOptions: string[] = []): string[] {
+export function ctlArgv(tool: CtlTool, endpoint: DbEndpoint, allCommands: NbCommand[], extraOptions: string[] = []): string[] {
+    const commands = allCommands.filter((c) => c.length > 0);
     if (commands.length === 0) throw new Error("an ovn-nbctl transaction needs at least one command");
-    const options = [...(endpoint.db ? [`--db=${endpoint.db}`] : []), "--timeout=20", ...extraOptions];
+    const options = [...(endpoint.db ? [`--db=${validOvsdbRemote(endpoint.db)}`] : []), "--timeout=20", ...extraOptions];
     // The tool is argv[0], the program that runs: only the two ovnlab means.
     return [check("tool", tool, /^ovn-(nb|sb)ctl$/), ...options, ...commands.flatMap((c, i) => (i === 0 ? c : ["--", ...c]))];
 }
 
 /** The same transaction for people: the tool and its options, then one line per chained command. */
-export function displayTransaction(tool: CtlTool, endpoint: DbEndpoint, commands: NbCommand[]): string[] {
+export function displayTransaction(tool: CtlTool, endpoint: DbEndpoint, allCommands: NbCommand[]): string[] {
+    const commands = allCommands.filter((c) => c.length > 0);
     const argv = ctlArgv(tool, endpoint, commands.slice(0, 1));
     const head = argv.slice(0, argv.length - commands[0].length);
     return [renderArgv(head), ...commands.map((c, i) => `${i === 0 ? "" : "-- "}${renderArgv(c)}`)];

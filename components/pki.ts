@@ -4,6 +4,7 @@
 // private keys are also outputs marked secret, so the stack's state holds
 // them encrypted, never in plain text.
 import * as pulumi from "@pulumi/pulumi";
+import { ResourceHandler, OvnlabResource } from "./resource";
 import { TlsFiles, validName, validPath } from "./hostCommands";
 import { ResourceInputs } from "./hostRuntime";
 import { runCommand } from "./transport";
@@ -57,7 +58,7 @@ async function ensurePki(args: PkiArgs): Promise<PkiOutputs> {
     return { ...args, caCert: pkiFiles(args.dir, "x").caCert, files, privateKeys };
 }
 
-export const pkiProvider: pulumi.dynamic.ResourceProvider<PkiArgs, PkiOutputs> = {
+export const pkiProvider: ResourceHandler<PkiArgs, PkiOutputs> = {
     async create(inputs) {
         const outs = await ensurePki(inputs);
         return { id: inputs.dir, outs };
@@ -82,13 +83,13 @@ export const pkiProvider: pulumi.dynamic.ResourceProvider<PkiArgs, PkiOutputs> =
     },
 };
 
-export class Pki extends pulumi.dynamic.Resource {
+export class Pki extends OvnlabResource {
     declare readonly caCert: pulumi.Output<string>;
     declare readonly files: pulumi.Output<Record<string, TlsFiles>>;
     declare readonly privateKeys: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: ResourceInputs<PkiArgs>, opts?: pulumi.CustomResourceOptions) {
-        super(pkiProvider, name, { caCert: undefined, files: undefined, privateKeys: undefined, ...args },
-            { ...opts, additionalSecretOutputs: ["privateKeys"] }, "ovnlab/pki", "Pki");
+        super("pki", "Pki", name, { caCert: undefined, files: undefined, privateKeys: undefined, ...args },
+            { ...opts, additionalSecretOutputs: ["privateKeys"] });
     }
 }

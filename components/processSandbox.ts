@@ -10,6 +10,7 @@
 // The process is found by its command line: `exec -a ovnlab-<labId>-<name>`
 // makes its argv[0] the workload's unique name, so no pidfile can go stale.
 import * as pulumi from "@pulumi/pulumi";
+import { ResourceHandler, OvnlabResource } from "./resource";
 import { containerName, validLabId, validName, validPid } from "./hostCommands";
 import { alreadyGone, diffSettings, ResourceInputs } from "./hostRuntime";
 import { runCommand, TransportSpec } from "./transport";
@@ -84,7 +85,7 @@ async function ensureSandbox(args: ProcessSandboxArgs): Promise<ProcessSandboxOu
     return sandboxOutputs(args, marker, pid);
 }
 
-export const processSandboxProvider: pulumi.dynamic.ResourceProvider<ProcessSandboxArgs, ProcessSandboxOutputs> = {
+export const processSandboxProvider: ResourceHandler<ProcessSandboxArgs, ProcessSandboxOutputs> = {
     async create(inputs) {
         const outs = await ensureSandbox(inputs);
         return { id: outs.containerName, outs };
@@ -109,13 +110,13 @@ export const processSandboxProvider: pulumi.dynamic.ResourceProvider<ProcessSand
     },
 };
 
-export class ProcessSandbox extends pulumi.dynamic.Resource {
+export class ProcessSandbox extends OvnlabResource {
     declare readonly containerName: pulumi.Output<string>;
     declare readonly containerId: pulumi.Output<string>;
     declare readonly pid: pulumi.Output<number>;
 
     constructor(name: string, args: ResourceInputs<ProcessSandboxArgs>, opts?: pulumi.CustomResourceOptions) {
         const outputs = { containerName: undefined, containerId: undefined, pid: undefined };
-        super(processSandboxProvider, name, { ...outputs, ...args }, opts, "ovnlab/node", "ProcessSandbox");
+        super("node", "ProcessSandbox", name, { ...outputs, ...args }, opts);
     }
 }

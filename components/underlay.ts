@@ -3,6 +3,7 @@
 // that lets bridged frames through. With bridge-nf-call-iptables=1 bridged
 // frames traverse FORWARD, whose policy dockerd sets to DROP (recipe pitfall 1).
 import * as pulumi from "@pulumi/pulumi";
+import { ResourceHandler, OvnlabResource } from "./resource";
 import {
     ForwardChain, ipBridgeAdd, iptablesChainExists, iptablesCheckUnderlayRule, iptablesDeleteUnderlayRule,
     iptablesInsertUnderlayRule, ipLinkUp, underlayBridgeName, validLabId,
@@ -40,7 +41,7 @@ async function convergeUnderlay(args: UnderlayArgs): Promise<UnderlayOutputs> {
     return { labId, bridgeName, chain, problems: [] };
 }
 
-export const underlayProvider: pulumi.dynamic.ResourceProvider<UnderlayArgs, UnderlayOutputs> = {
+export const underlayProvider: ResourceHandler<UnderlayArgs, UnderlayOutputs> = {
     async create(inputs) {
         const outs = await convergeUnderlay(inputs);
         return { id: outs.bridgeName, outs };
@@ -77,12 +78,12 @@ export const underlayProvider: pulumi.dynamic.ResourceProvider<UnderlayArgs, Und
     },
 };
 
-export class Underlay extends pulumi.dynamic.Resource {
+export class Underlay extends OvnlabResource {
     declare readonly bridgeName: pulumi.Output<string>;
     declare readonly chain: pulumi.Output<ForwardChain>;
     declare readonly problems: pulumi.Output<string[]>;
 
     constructor(name: string, args: ResourceInputs<UnderlayArgs>, opts?: pulumi.CustomResourceOptions) {
-        super(underlayProvider, name, { bridgeName: undefined, chain: undefined, problems: undefined, ...args }, opts, "ovnlab/netns", "Underlay");
+        super("netns", "Underlay", name, { bridgeName: undefined, chain: undefined, problems: undefined, ...args }, opts);
     }
 }

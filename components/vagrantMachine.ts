@@ -5,6 +5,7 @@
 // halted by hand shows up in `pulumi refresh`; its SSH access comes from
 // `vagrant ssh-config` and is a Pulumi secret (it names the machine's key).
 import * as pulumi from "@pulumi/pulumi";
+import { ResourceHandler, OvnlabResource } from "./resource";
 import { VagrantProvider } from "./config";
 import { validName, validPath } from "./hostCommands";
 import { diffSettings, removeStateDir, ResourceInputs } from "./hostRuntime";
@@ -35,7 +36,7 @@ function writeVagrantfile(args: VagrantProjectArgs): VagrantProjectArgs {
     return { dir: args.dir, vagrantfile: args.vagrantfile };
 }
 
-export const vagrantProjectProvider: pulumi.dynamic.ResourceProvider<VagrantProjectArgs, VagrantProjectArgs> = {
+export const vagrantProjectProvider: ResourceHandler<VagrantProjectArgs, VagrantProjectArgs> = {
     async create(inputs) {
         return { id: vagrantfilePath(inputs.dir), outs: writeVagrantfile(inputs) };
     },
@@ -57,12 +58,12 @@ export const vagrantProjectProvider: pulumi.dynamic.ResourceProvider<VagrantProj
     },
 };
 
-export class VagrantProject extends pulumi.dynamic.Resource {
+export class VagrantProject extends OvnlabResource {
     declare readonly dir: pulumi.Output<string>;
     declare readonly vagrantfile: pulumi.Output<string>;
 
     constructor(name: string, args: ResourceInputs<VagrantProjectArgs>, opts?: pulumi.CustomResourceOptions) {
-        super(vagrantProjectProvider, name, { ...args }, opts, "ovnlab/vagrant", "Project");
+        super("vagrant", "Project", name, { ...args }, opts);
     }
 }
 
@@ -113,7 +114,7 @@ async function upMachine(args: VagrantMachineArgs): Promise<VagrantMachineOutput
     return { ...args, state, transport: await sshTransport(args), problems: [] };
 }
 
-export const vagrantMachineProvider: pulumi.dynamic.ResourceProvider<VagrantMachineArgs, VagrantMachineOutputs> = {
+export const vagrantMachineProvider: ResourceHandler<VagrantMachineArgs, VagrantMachineOutputs> = {
     async create(inputs) {
         const outs = await upMachine(inputs);
         return { id: `${outs.projectDir}#${outs.name}`, outs };
@@ -143,13 +144,13 @@ export const vagrantMachineProvider: pulumi.dynamic.ResourceProvider<VagrantMach
     },
 };
 
-export class VagrantMachine extends pulumi.dynamic.Resource {
+export class VagrantMachine extends OvnlabResource {
     declare readonly state: pulumi.Output<string>;
     declare readonly transport: pulumi.Output<TransportSpec>;
     declare readonly problems: pulumi.Output<string[]>;
 
     constructor(name: string, args: ResourceInputs<VagrantMachineArgs>, opts?: pulumi.CustomResourceOptions) {
         const outputs = { state: undefined, transport: undefined, problems: undefined };
-        super(vagrantMachineProvider, name, { ...outputs, ...args }, { ...opts, additionalSecretOutputs: ["transport"] }, "ovnlab/vagrant", "Machine");
+        super("vagrant", "Machine", name, { ...outputs, ...args }, { ...opts, additionalSecretOutputs: ["transport"] });
     }
 }

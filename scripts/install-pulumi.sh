@@ -84,6 +84,18 @@ install_official() {
   curl -fsSL https://get.pulumi.com | sh -s -- --version "$PULUMI_VERSION" --install-root "$CACHE" --no-edit-path >&2
 }
 
+# The Pulumi YAML language host (its Go module has no replace lines): the proof
+# that ovnlab's provider and schema serve other Pulumi languages (test/e2e/yamlProgram.test.ts).
+YAML_VERSION="${OVNLAB_PULUMI_YAML_VERSION:-v1.25.0}"
+build_yaml_language_host() {
+  local started=$SECONDS
+  log "building pulumi-language-yaml ${YAML_VERSION} from its Go module (first time only, ~3 min on 2 cores)"
+  go_build github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml "$BIN/pulumi-language-yaml" \
+    "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=${YAML_VERSION}" "github.com/pulumi/pulumi-yaml@${YAML_VERSION}"
+  echo "$YAML_VERSION" >"$BIN/pulumi-language-yaml.version"
+  log "built in $((SECONDS - started)) s"
+}
+
 if have_built; then
   log "pulumi v${PULUMI_VERSION} already in $BIN"
 else
@@ -94,5 +106,8 @@ else
     *) log "OVNLAB_PULUMI_SOURCE must be auto, go or official (got '$SOURCE')"; exit 2 ;;
   esac
   [[ -x "$BIN/pulumi-resource-pulumi-nodejs" ]] || write_dynamic_provider_launcher
+fi
+if [[ "$SOURCE" != official && ( ! -x "$BIN/pulumi-language-yaml" || "$(cat "$BIN/pulumi-language-yaml.version" 2>/dev/null)" != "$YAML_VERSION" ) ]]; then
+  if command -v go >/dev/null; then build_yaml_language_host; else log "no Go toolchain: the YAML language host is not built"; fi
 fi
 echo "$BIN"

@@ -26,3 +26,6 @@ fi
 
 bash scripts/install-pulumi.sh >/dev/null
 bash scripts/docker-engine.sh start
+
+# The program and the provider plugin run as compiled JavaScript (dist/); incremental, so quick when nothing changed.
+npx tsc -p tsconfig.build.json

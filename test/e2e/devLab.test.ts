@@ -2,6 +2,7 @@
 // Pulumi CLI: real namespaces, OVS, OVN and Docker. Unique lab id; everything
 // is removed in afterAll even when a test fails.
 import { execFileSync } from "child_process";
+import { readFileSync, statSync } from "fs";
 import { join } from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureDocker, DockerEngine } from "../helpers/docker";
@@ -52,6 +53,21 @@ describe("the dev lab through pulumi up", () => {
         expect(pings("netsho4", "10.244.1.3")).toBe(true);
         // The router answers on each node's gateway.
         expect(pings("netsho3", "10.244.2.1")).toBe(true);
+    });
+
+    it("the state is small and holds no dynamic provider or serialized code: every resource is the ovnlab provider's", () => {
+        const file = join(lab.dir, ".pulumi-state/.pulumi/stacks/ovnlab/dev.json");
+        const text = readFileSync(file, "utf8");
+        expect(text).not.toContain("pulumi-nodejs:dynamic");
+        expect(text).not.toContain("__provider");
+        expect(statSync(file).size).toBeLessThan(100_000);
+        type State = { checkpoint: { latest: { resources: { type: string; provider?: string }[] } } };
+        const custom = (JSON.parse(text) as State).checkpoint.latest.resources.filter((r) => r.provider);
+        expect(custom.length).toBe(26); // 38 resources less the stack, the provider and 10 components
+        for (const r of custom) {
+            expect(r.type).toMatch(/^ovnlab:[a-z]+:[A-Z]\w+$/);
+            expect(r.provider).toMatch(/::pulumi:providers:ovnlab::default/);
+        }
     });
 
     it("a second preview shows no changes", async () => {

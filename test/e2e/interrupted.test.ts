@@ -20,9 +20,9 @@ let stateDir: string;
 const quiet = { onOutput: () => undefined };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A dynamic resource starting its create (or delete): a provider is running commands on the host. */
-const ANY_CREATING = /pulumi-nodejs:dynamic\/\S+ \S+ creating/;
-const ANY_DELETING = /pulumi-nodejs:dynamic\/\S+ \S+ deleting/;
+/** An ovnlab resource starting its create (or delete): a provider is running commands on the host. */
+const ANY_CREATING = /ovnlab:\w+:\w+ \S+ creating/;
+const ANY_DELETING = /ovnlab:\w+:\w+ \S+ deleting/;
 /** SIGINT asks the CLI to cancel; it finishes the operations in flight, saves the state and exits. */
 const CANCEL_BOUND_MS = 60_000;
 
@@ -98,7 +98,7 @@ afterAll(async () => {
 
 describe("an interrupted pulumi up", () => {
     it("SIGINT while the nodes are created: cancelled in bounded time, no lock, no pending operation", async () => {
-        const run = await interrupt(["up", "--yes", "--skip-preview"], /ovnlab\/netns:Node node\d creating/, "SIGINT");
+        const run = await interrupt(["up", "--yes", "--skip-preview"], /ovnlab:netns:Node node\d creating/, "SIGINT");
         console.log(`[interrupted] up SIGINT at node creation: exit ${run.code} after ${run.exitMs} ms`);
         expect(run.code).not.toBe(0);
         expect(run.output).toMatch(/received; cancelling[\s\S]*update canceled/);

@@ -77,7 +77,7 @@ describe("the lab with TLS on the OVN databases", () => {
         const state = readFileSync(join(lab.dir, ".pulumi-state/.pulumi/stacks/ovnlab/tls.json"), "utf8");
         expect(state.includes("PRIVATE KEY")).toBe(false);
         const pki = (JSON.parse(state) as { checkpoint: { latest: { resources: { type: string; outputs?: Record<string, unknown> }[] } } })
-            .checkpoint.latest.resources.find((r) => r.type.endsWith("ovnlab/pki:Pki"));
+            .checkpoint.latest.resources.find((r) => r.type === "ovnlab:pki:Pki");
         expect(pki?.outputs?.privateKeys).toHaveProperty("ciphertext");
     });
 

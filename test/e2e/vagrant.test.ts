@@ -121,9 +121,12 @@ describe("stack multi-l2 on Vagrant (docker provider)", () => {
         // The state files themselves: the Automation API's exportStack decrypts (--show-secrets).
         const files = stateFiles(join(lab.dir, ".pulumi-state"));
         const state = files.map((file) => readFileSync(file, "utf8")).join("\n");
-        expect(state).toContain("ovnlab/vagrant:Machine");
+        expect(state).toContain("ovnlab:vagrant:Machine");
         expect(state).toContain("ciphertext");
         expect(state).not.toContain("private_key");
+        // Every SSH transport (the machines', and each resource's that runs over one: chassis, plugs, NB rows) is
+        // ciphertext: a transport in clear text would show its identityFile key.
+        expect(state).not.toContain("identityFile");
     });
 
     it("workloads ping on the same node and across nodes (through lr0 and a Geneve tunnel)", () => {

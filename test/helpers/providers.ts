@@ -1,8 +1,8 @@
-// Calls a dynamic provider's methods the way the Pulumi engine does, with the
+// Calls a resource handler's methods the way the Pulumi engine does, with the
 // optional parts of their results checked once here instead of in every test.
-import * as pulumi from "@pulumi/pulumi";
+import { ResourceHandler } from "../../components/resource";
 
-type Provider<I, O> = pulumi.dynamic.ResourceProvider<I, O>;
+type Provider<I, O> = ResourceHandler<I, O>;
 
 export async function created<I, O>(provider: Provider<I, O>, inputs: I): Promise<O> {
     const result = await provider.create(inputs);

@@ -10,7 +10,7 @@ import { stopDaemonsUnder } from "./lab";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 
 const PROJECT_ROOT = resolve(__dirname, "../..");
-const PROJECT_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components"];
+const PROJECT_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components", "provider", "dist"];
 
 export interface TestStack {
     stack: Stack;

@@ -11,7 +11,7 @@ async function buildLab(raw: Record<string, unknown>) {
     registered = (await buildLabGraph(raw)).registered;
 }
 
-const NB = "pulumi-nodejs:dynamic/ovnlab/nb";
+const NB = "ovnlab:nb";
 
 describe("external driver: the logical topology", () => {
     beforeAll(async () => {

@@ -1,9 +1,6 @@
 // The netns driver's providers without touching the host: what their diffs
 // decide (update, replace, repair), that state written by an older version
-// (fewer fields) diffs clean, and that each provider survives Pulumi's closure
-// serialization and runs from the serialized text alone.
-import * as pulumi from "@pulumi/pulumi";
-import { createRequire } from "module";
+// (fewer fields) diffs clean.
 import { describe, expect, it } from "vitest";
 import { containerProvider, ContainerOutputs } from "../../components/container";
 import { containerImageProvider } from "../../components/containerImage";
@@ -74,25 +71,5 @@ describe("other diffs", () => {
         expect(sameValue({ kind: "netns", namespace: "a" }, { namespace: "a", kind: "netns" })).toBe(true);
         expect(sameValue(["a", "b"], ["b", "a"])).toBe(false);
         expect(diffSettings({ a: 1, b: 2 }, { a: 1, b: 3 }, ["a"], ["b"])).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
-    });
-});
-
-describe("closure serialization", () => {
-    const providers = { netnsNodeProvider, ovnCentralProvider, underlayProvider, containerImageProvider, containerProvider, containerPlugProvider };
-
-    it.each(Object.entries(providers))("%s serializes and runs from its serialized text", async (_name, provider) => {
-        const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-        const exported: { handler?: () => pulumi.dynamic.ResourceProvider } = {};
-        // The dynamic provider host evaluates this text on its own: only Node's modules are there to require.
-        new Function("exports", "require", serialized.text)(exported, createRequire(`${process.cwd()}/`));
-        const revived = exported.handler!();
-        expect(Object.keys(revived).sort()).toEqual(Object.keys(provider).sort());
-    });
-
-    it("keeps the revived diff's answers", async () => {
-        const serialized = await pulumi.runtime.serializeFunction(() => netnsNodeProvider, { allowSecrets: true });
-        const exported: { handler?: () => pulumi.dynamic.ResourceProvider } = {};
-        new Function("exports", "require", serialized.text)(exported, createRequire(`${process.cwd()}/`));
-        expect(await exported.handler!().diff!("id", nodeState, { ...nodeArgs, labId: "t2" })).toEqual({ changes: true, replaces: ["labId"], deleteBeforeReplace: true });
     });
 });

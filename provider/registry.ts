@@ -1,0 +1,50 @@
+// Every resource kind the ovnlab provider serves, by type token. A kind is
+// registered here once; the resource class in components/ names the same
+// token (a unit test checks that both lists agree).
+import { containerProvider } from "../components/container";
+import { containerImageProvider } from "../components/containerImage";
+import { containerPlugProvider } from "../components/containerPlug";
+import { dbConnectionProvider } from "../components/dbConnection";
+import { providers as nb } from "../components/nbResources";
+import { netnsNodeProvider } from "../components/netnsNode";
+import { nodeProvisioningProvider } from "../components/nodeProvisioning";
+import { ovnCentralProvider } from "../components/ovnCentral";
+import { ovnChassisProvider } from "../components/ovnChassis";
+import { pkiProvider } from "../components/pki";
+import { processSandboxProvider } from "../components/processSandbox";
+import { ResourceHandler } from "../components/resource";
+import { underlayProvider } from "../components/underlay";
+import { vagrantMachineProvider, vagrantProjectProvider } from "../components/vagrantMachine";
+
+export const HANDLERS: Record<string, ResourceHandler> = {
+    "ovnlab:nb:LogicalRouter": nb.logicalRouter,
+    "ovnlab:nb:LogicalRouterPort": nb.logicalRouterPort,
+    "ovnlab:nb:LogicalSwitch": nb.logicalSwitch,
+    "ovnlab:nb:LogicalSwitchPort": nb.logicalSwitchPort,
+    "ovnlab:nb:DbConnection": dbConnectionProvider,
+    "ovnlab:netns:Node": netnsNodeProvider,
+    "ovnlab:netns:OvnCentral": ovnCentralProvider,
+    "ovnlab:netns:Underlay": underlayProvider,
+    "ovnlab:ovs:Chassis": ovnChassisProvider,
+    "ovnlab:ovs:ContainerPlug": containerPlugProvider,
+    "ovnlab:docker:Container": containerProvider,
+    "ovnlab:docker:Image": containerImageProvider,
+    "ovnlab:node:ProcessSandbox": processSandboxProvider,
+    "ovnlab:pki:Pki": pkiProvider,
+    "ovnlab:vagrant:Project": vagrantProjectProvider,
+    "ovnlab:vagrant:Machine": vagrantMachineProvider,
+    "ovnlab:vagrant:Provisioning": nodeProvisioningProvider,
+};
+
+/** The type token of a URN (urn:pulumi:stack::project::parent$type::name). */
+export function urnType(urn: string): string {
+    const qualified = urn.split("::")[2] ?? "";
+    return qualified.split("$").pop()!;
+}
+
+export function handlerFor(urn: string): ResourceHandler {
+    const type = urnType(urn);
+    const handler = HANDLERS[type];
+    if (!handler) throw new Error(`the ovnlab provider has no resource type ${type} (known: ${Object.keys(HANDLERS).join(", ")})`);
+    return handler;
+}
