@@ -5,8 +5,9 @@
 //
 //   node -r ts-node/register/transpile-only bench/labUp.ts [--sizes 2x2,4x10] [--manual-first] [--only pulumi|manual]
 //
-// OVNLAB_BENCH_SKIP_CHECKPOINTS=1 runs Pulumi with PULUMI_SKIP_CHECKPOINTS=true (state
-// written once at the end); OVNLAB_BENCH_LOG_DIR=<dir> keeps every timed command's output.
+// Pulumi runs with the README's settings (PULUMI_SKIP_CHECKPOINTS=true: state written once
+// per operation); OVNLAB_BENCH_SKIP_CHECKPOINTS=0 keeps per-step checkpoints.
+// OVNLAB_BENCH_LOG_DIR=<dir> keeps every timed command's output.
 //
 // Sizes: 2x2 is stack dev's lab (Pulumi.dev.yaml: netsho1..netsho4, two per
 // node); 4x10 is 4 nodes with c1..c40, c1-c10 on node1, c11-c20 on node2, ...
@@ -15,8 +16,10 @@
 //     (test/helpers/pulumiStack.ts), a unique lab id (test/helpers/names.ts);
 //     `pulumi up --yes --skip-preview` timed from an empty stack, cross-node pings,
 //     daemon memory, a second `pulumi up` that has nothing to do (the fixed
-//     cost: program, engine, one check/diff RPC per resource), then
-//     `pulumi destroy --yes --skip-preview` timed.
+//     cost: program, engine, one check/diff RPC per resource), a no-op
+//     `pulumi preview`, then `pulumi destroy --yes --skip-preview` timed; then
+//     the README's way once more: `pulumi up --yes` (preview, then up) from an
+//     empty stack, and its destroy.
 //   - Manual: `bash bench/manual-lab.sh up|down <id> <nodes> <perNode> <prefix>`
 //     with its own unique lab id, timed the same way, same pings and memory.
 // The 1/5/15-minute load averages are recorded before every timed command:
@@ -46,10 +49,10 @@ import { createTestStack, TestStack } from "../test/helpers/pulumiStack";
 const PROJECT_ROOT = resolve(__dirname, "..");
 const MANUAL_SCRIPT = join(__dirname, "manual-lab.sh");
 /**
- * OVNLAB_BENCH_SKIP_CHECKPOINTS=1: Pulumi writes its state once at the end instead of after
- * every step (PULUMI_SKIP_CHECKPOINTS), to tell the file backend's share of the time.
+ * Pulumi runs as the README's commands run it (scripts/env.sh: PULUMI_SKIP_CHECKPOINTS=true, the
+ * state written once per operation); OVNLAB_BENCH_SKIP_CHECKPOINTS=0 measures per-step checkpoints.
  */
-const SKIP_CHECKPOINTS = /^(1|true)$/i.test(process.env.OVNLAB_BENCH_SKIP_CHECKPOINTS ?? "");
+const SKIP_CHECKPOINTS = !/^(0|false)$/i.test(process.env.OVNLAB_BENCH_SKIP_CHECKPOINTS ?? "true");
 /** A timed command still running after this long is interrupted (SIGINT), then killed. */
 const COMMAND_TIMEOUT_MS = 360_000;
 
@@ -76,7 +79,7 @@ function blockSize(nodes: number, perNode: number): Size {
     return { label: `${nodes}x${perNode}`, nodes, perNode, prefix: "c", config: { driver: "netns", experiment: "multi-l2", nodes, containers } };
 }
 
-const SIZES: Record<string, () => Size> = { "2x2": devSize, "4x10": () => blockSize(4, 10) };
+const SIZES: Record<string, () => Size> = { "2x2": devSize, "4x10": () => blockSize(4, 10), "10x20": () => blockSize(10, 20) };
 
 /** Container i (1-based): its name, node and address, as ovnlab's IP plan gives them. */
 function containerAt(size: Size, i: number): { name: string; node: number; ip: string } {
@@ -220,7 +223,7 @@ function currentLoad(ownLabs: string[]): Load {
 
 interface ProcInfo {
     ppid: number;
-    /** The program's name; node processes by what they run (the Pulumi program or the dynamic providers). */
+    /** The program's name; node processes by what they run (the Pulumi program or the provider). */
     label: string;
     rssKiB: number;
     /** utime + stime so far, seconds. */
@@ -238,13 +241,14 @@ function processLabel(pid: number, comm: string, parentComm: string | undefined)
     try {
         const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
         if (cmdline.includes("dynamic-provider")) label = "node (dynamic providers)";
+        else if (cmdline.includes("provider/main.js")) label = "node (ovnlab provider)";
         else if (cmdline.includes("cmd/run")) label = "node (program)";
     } catch {
         // exited
     }
     // The language host runs the program; the CLI runs the provider plugins.
     if (label === "node" && parentComm === "pulumi-language") label = "node (program)";
-    if (label === "node" && (parentComm === "pulumi" || parentComm === "pulumi-resource")) label = "node (dynamic providers)";
+    if (label === "node" && (parentComm === "pulumi" || parentComm === "pulumi-resource")) label = "node (provider)";
     if (label !== "node") stickyLabels.set(pid, label);
     return label;
 }
@@ -477,8 +481,12 @@ interface LabResult {
     way: "pulumi" | "manual";
     labId: string;
     up?: Timed;
-    /** Pulumi only: a second up with nothing to change. */
+    /** Pulumi only: a second up with nothing to change, and a preview with nothing to change. */
     noopUp?: Timed;
+    noopPreview?: Timed;
+    /** Pulumi only: the README's up (`pulumi up --yes`: preview, then up) from an empty stack, and its destroy. */
+    readmeUp?: Timed;
+    readmeDown?: Timed;
     down?: Timed;
     /** Pulumi only: resources in the stack after up (the stack itself included). */
     resources?: number;
@@ -568,7 +576,7 @@ async function pulumiLab(size: Size, ownLabs: string[]): Promise<LabResult> {
         const pulumi = (step: string, ...args: string[]) =>
             // --event-log exists only with PULUMI_DEBUG_COMMANDS (the Automation API sets it too).
             timed([lab!.pulumiBin, ...args, "--event-log", events(step), "--stack", lab!.stack.name, "--non-interactive"], {
-                cwd: lab!.dir, env: { ...lab!.env, PULUMI_DEBUG_COMMANDS: "true", ...(SKIP_CHECKPOINTS ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {}) }, ownLabs,
+                cwd: lab!.dir, env: { ...lab!.env, PULUMI_DEBUG_COMMANDS: "true", PULUMI_SKIP_CHECKPOINTS: SKIP_CHECKPOINTS ? "true" : "false" }, ownLabs,
             });
 
         result.up = mustSucceed("pulumi up", await pulumi("up", "up", "--yes", "--skip-preview"));
@@ -578,6 +586,7 @@ async function pulumiLab(size: Size, ownLabs: string[]): Promise<LabResult> {
         const stateResources = state.deployment.resources ?? [];
         result.resources = stateResources.length;
         result.stateKiB = Math.round(JSON.stringify(state).length / 1024);
+        // ovnlab 0.1's dynamic providers stored their serialized code here; 0 since the provider plugin.
         const providerText = (props: Record<string, unknown> | undefined) => (typeof props?.__provider === "string" ? props.__provider.length : 0);
         result.providerKiB = Math.round(stateResources.reduce((sum, r) => sum + providerText(r.inputs) + providerText(r.outputs), 0) / 1024);
         result.pings = await verifyPings(labId, size);
@@ -587,9 +596,12 @@ async function pulumiLab(size: Size, ownLabs: string[]): Promise<LabResult> {
         if (/ (created|updated|deleted|replaced)\b/.test(result.noopUp.output.replace(/\u001b\[[0-9;]*m/g, "").split("Resources:")[1] ?? "")) {
             throw new Error(`the second pulumi up changed something:\n${tail(result.noopUp.output, 15)}`);
         }
+        result.noopPreview = mustSucceed("pulumi preview (no changes)", await pulumi("preview", "preview"));
         result.down = mustSucceed("pulumi destroy", await pulumi("destroy", "destroy", "--yes", "--skip-preview"));
-        destroyed = true;
         log(`${size.label} pulumi: destroy ${result.down.seconds.toFixed(1)} s`);
+        result.readmeUp = mustSucceed("pulumi up --yes (with its preview)", await pulumi("readme-up", "up", "--yes"));
+        result.readmeDown = mustSucceed("pulumi destroy (again)", await pulumi("readme-destroy", "destroy", "--yes"));
+        destroyed = true;
         result.detail = {
             upDuration: pulumiDuration(result.up.output) ?? "?",
             noopDuration: pulumiDuration(result.noopUp.output) ?? "?",
@@ -666,13 +678,14 @@ function report(results: LabResult[]): string {
     const sizes = [...new Set(results.map((r) => r.size))];
     const find = (size: string, way: string) => results.find((r) => r.size === size && r.way === way);
     const rows = [
-        "| size | pulumi up s | pulumi destroy s | manual up s | manual down s |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| size | pulumi up --skip-preview s | pulumi up (with preview) s | no-op preview s | pulumi destroy s | manual up s | manual down s | up / manual | up with preview / manual | destroy / manual |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ];
+    const ratio = (a: Timed | undefined, b: Timed | undefined) => (a && b ? `${(a.seconds / b.seconds).toFixed(2)}x` : "-");
     for (const size of sizes) {
         const p = find(size, "pulumi");
         const m = find(size, "manual");
-        rows.push(`| ${size} | ${secs(p?.up)} | ${secs(p?.down)} | ${secs(m?.up)} | ${secs(m?.down)} |`);
+        rows.push(`| ${size} | ${secs(p?.up)} | ${secs(p?.readmeUp)} | ${secs(p?.noopPreview)} | ${secs(p?.down)} | ${secs(m?.up)} | ${secs(m?.down)} | ${ratio(p?.up, m?.up)} | ${ratio(p?.readmeUp, m?.up)} | ${ratio(p?.down, m?.down)} |`);
     }
     rows.push("", "| size | way | resources (state KiB, of it `__provider`) | no-op up s | CPU s up / down | tree peak RSS MiB up / down | load 1/5/15 before up | other labs' namespaces, running sleep containers | pings (attempts) | leftovers |");
     rows.push("| --- | --- | ---: | ---: | --- | --- | --- | --- | --- | --- |");
@@ -698,7 +711,7 @@ function report(results: LabResult[]): string {
     rows.push("", "Details (Pulumi's own Duration lines and per-type create/delete times; the manual script's phases, s):", "");
     for (const r of results) {
         rows.push(`- ${r.size} ${r.way} ${r.labId}: ${JSON.stringify(r.detail ?? {})}`);
-        for (const [step, t] of [["up", r.up], ["no-op up", r.noopUp], ["down", r.down]] as const) {
+        for (const [step, t] of [["up", r.up], ["no-op up", r.noopUp], ["no-op preview", r.noopPreview], ["down", r.down], ["up with preview", r.readmeUp], ["its down", r.readmeDown]] as const) {
             if (t) rows.push(`  - ${step}: CPU s by process ${JSON.stringify(t.treeCpu)}; peak RSS MiB ${JSON.stringify(t.treePeaks)}`);
         }
     }

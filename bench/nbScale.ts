@@ -1,14 +1,15 @@
 // Northbound scale: how long the real Pulumi CLI takes to create, preview,
 // refresh and destroy an `external`-driver lab of N logical switch ports in a
-// throwaway NB ovsdb-server, and how many ovn-nbctl processes each phase runs.
+// throwaway NB ovsdb-server, how many ovn-nbctl processes each phase runs and how many requests the
+// provider's long-lived NB session sends.
 //
 //   node -r ts-node/register/transpile-only bench/nbScale.ts [N ...]   (default: 10 100 1000)
 //
 // The project is copied from the working tree, as the tests do; with
 // OVNLAB_BENCH_REF=<git ref> (e.g. HEAD) it is taken from that commit instead,
-// so a bench is not disturbed by edits in progress. OVNLAB_BENCH_SKIP_CHECKPOINTS=1
-// sets PULUMI_SKIP_CHECKPOINTS (state written once at the end, not after every
-// step), to separate the file backend's checkpoint cost from the rest.
+// so a bench is not disturbed by edits in progress. PULUMI_SKIP_CHECKPOINTS is set as
+// the README's commands set it (state written once at the end, not after every step);
+// OVNLAB_BENCH_SKIP_CHECKPOINTS=0 measures the file backend's per-step checkpoints.
 //
 // Each N has a wall-clock budget for its four phases, OVNLAB_BENCH_BUDGET_S
 // (default 600). A phase still running at the deadline is cancelled the way
@@ -16,8 +17,9 @@
 // and exits), reported as partial, and the later phases are skipped.
 //
 // ovn-nbctl is counted by a shim first in the stack's PATH: a script that
-// appends its argv to a log and execs /usr/bin/ovn-nbctl. The point: a refresh
-// of N ports runs O(1) ovn-nbctl processes (one snapshot per 2 s window), not N.
+// appends its argv to a log and execs /usr/bin/ovn-nbctl; the provider's NB session
+// (one ovn-nbctl daemon, components/nbSession.ts) writes its request counts to a
+// file when it exits. The point: a refresh of N ports is O(1) round trips, not N.
 //
 // Hygiene: everything the bench starts it stops by PID (the ovsdb-server via
 // test/helpers/ovsdb.ts); the temp project, its file:// backend and PULUMI_HOME
@@ -35,11 +37,12 @@ import { startOvnDb, ThrowawayDb } from "../test/helpers/ovsdb";
 import { pidFromFile } from "../test/helpers/processes";
 
 const PROJECT_ROOT = resolve(__dirname, "..");
-const PROJECT_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components"];
+const PROJECT_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "tsconfig.build.json", "index.ts", "components", "provider"];
 const REAL_NBCTL = "/usr/bin/ovn-nbctl";
 const NB_TABLES = ["Logical_Router", "Logical_Router_Port", "Logical_Switch", "Logical_Switch_Port"];
 const NODES = 2;
-const SKIP_CHECKPOINTS = /^(1|true)$/i.test(process.env.OVNLAB_BENCH_SKIP_CHECKPOINTS ?? "");
+/** As the README's commands run (scripts/env.sh); OVNLAB_BENCH_SKIP_CHECKPOINTS=0 measures per-step checkpoints. */
+const SKIP_CHECKPOINTS = !/^(0|false)$/i.test(process.env.OVNLAB_BENCH_SKIP_CHECKPOINTS ?? "true");
 const BUDGET_S = Number(process.env.OVNLAB_BENCH_BUDGET_S ?? "600");
 
 type Phase = "up" | "preview" | "refresh" | "destroy";
@@ -50,6 +53,9 @@ interface PhaseResult {
     nbctl: number;
     /** Of those, `list` reads (the refresh snapshot). */
     nbctlReads: number;
+    /** Requests over the providers' long-lived NB sessions (no process each), and of them `list` reads. */
+    sessionRequests: number;
+    sessionReads: number;
     /** CPU seconds of the Pulumi CLI and everything it ran (language host, providers, ovn-nbctl). */
     pulumiCpu: number;
     /** CPU seconds of the NB ovsdb-server. */
@@ -136,6 +142,14 @@ interface BenchStack {
     dir: string;
     /** Every ovn-nbctl run appends one line (its argv) here. */
     nbctlLog: string;
+    /** Every provider process's NB session appends its counts here (one JSON line) when it exits. */
+    sessionLog: string;
+}
+
+/** Requests (and of them `list` reads) the providers' NB sessions sent, from the session log's lines after `from`. */
+function sessionCounts(logFile: string, from: number): { requests: number; reads: number } {
+    const lines = nbctlLines(logFile).slice(from).map((l) => JSON.parse(l) as { requests: number; reads: number });
+    return { requests: lines.reduce((a, l) => a + l.requests, 0), reads: lines.reduce((a, l) => a + l.reads, 0) };
 }
 
 /** The ovn-nbctl wrapper: log one line, then become the real ovn-nbctl. */
@@ -165,7 +179,7 @@ const projectSource: () => { ref?: string; label: string } = (() => {
 function decideProjectSource(): { ref?: string; label: string } {
     const git = (...args: string[]) => execFileSync("git", ["-C", PROJECT_ROOT, ...args], { encoding: "utf8" }).trim();
     const ref = process.env.OVNLAB_BENCH_REF;
-    const variant = SKIP_CHECKPOINTS ? "; PULUMI_SKIP_CHECKPOINTS=true" : "";
+    const variant = SKIP_CHECKPOINTS ? "; PULUMI_SKIP_CHECKPOINTS=true" : "; per-step checkpoints";
     if (ref) {
         const commit = git("rev-parse", "--verify", `${ref}^{commit}`);
         return { ref: commit, label: `${ref} = ${commit.slice(0, 7)}${variant}` };
@@ -180,11 +194,20 @@ function decideProjectSource(): { ref?: string; label: string } {
 
 function copyProject(dir: string, ref: string | undefined): void {
     if (!ref) {
-        for (const file of PROJECT_FILES) cpSync(join(PROJECT_ROOT, file), join(dir, file), { recursive: true });
+        for (const file of [...PROJECT_FILES, "dist"]) if (existsSync(join(PROJECT_ROOT, file))) cpSync(join(PROJECT_ROOT, file), join(dir, file), { recursive: true });
         return;
     }
-    const tar = execFileSync("git", ["-C", PROJECT_ROOT, "archive", "--format=tar", ref, "--", ...PROJECT_FILES], { maxBuffer: 64 * 1024 * 1024 });
+    // Older commits lack some of these files (git archive refuses a missing path): take those that exist there.
+    const present = PROJECT_FILES.filter((f) => execFileSync("git", ["-C", PROJECT_ROOT, "ls-tree", "--name-only", ref, f], { encoding: "utf8" }).trim() !== "");
+    const tar = execFileSync("git", ["-C", PROJECT_ROOT, "archive", "--format=tar", ref, "--", ...present], { maxBuffer: 64 * 1024 * 1024 });
     execFileSync("tar", ["-x", "-C", dir], { input: tar });
+}
+
+/** A project that runs as compiled JavaScript (Pulumi.yaml main: dist/) is built in its copy. */
+function buildProject(dir: string): void {
+    if (existsSync(join(dir, "tsconfig.build.json")) && !existsSync(join(dir, "dist"))) {
+        execFileSync(join(PROJECT_ROOT, "node_modules/.bin/tsc"), ["-p", join(dir, "tsconfig.build.json")], { cwd: dir, stdio: "inherit" });
+    }
 }
 
 async function createBenchStack(root: string, stackName: string, config: Record<string, unknown>): Promise<BenchStack> {
@@ -192,6 +215,7 @@ async function createBenchStack(root: string, stackName: string, config: Record<
     mkdirSync(dir);
     copyProject(dir, projectSource().ref);
     symlinkSync(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"));
+    buildProject(dir);
     mkdirSync(join(dir, ".pulumi-state"));
     const namespaced = Object.fromEntries(Object.entries(config).map(([k, v]) => [`ovnlab:${k}`, v]));
     writeFileSync(join(dir, `Pulumi.${stackName}.yaml`), JSON.stringify({ config: namespaced }, null, 2));
@@ -209,16 +233,19 @@ async function createBenchStack(root: string, stackName: string, config: Record<
         pulumiCommand,
         pulumiHome,
         envVars: {
-            // The shim first: the dynamic providers run ovn-nbctl by name through this PATH.
+            // The shim first: the provider runs ovn-nbctl by name through this PATH.
             PATH: `${shimDir}:${binDir}:${process.env.PATH}`,
             PULUMI_CONFIG_PASSPHRASE: "ovnlab",
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
             PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-            ...(SKIP_CHECKPOINTS ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {}),
+            PULUMI_SKIP_CHECKPOINTS: SKIP_CHECKPOINTS ? "true" : "false",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            // The provider's NB session writes its round trips here when it exits.
+            OVNLAB_NB_STATS: join(root, "nb-session.jsonl"),
         },
     });
-    return { stack, dir, nbctlLog };
+    return { stack, dir, nbctlLog, sessionLog: join(root, "nb-session.jsonl") };
 }
 
 // ---- Measurements ---------------------------------------------------------------
@@ -262,6 +289,7 @@ async function phase(
     const remainingMs = deadline - Date.now();
     if (remainingMs <= 0) throw new BudgetExceeded(`budget of ${BUDGET_S} s used up before ${name}`);
     const before = nbctlLines(bench.nbctlLog).length;
+    const sessionsBefore = nbctlLines(bench.sessionLog).length;
     const cpuBefore = { self: cpuTimes("self").children, ovsdb: cpuTimes(ovsdbPid).own };
     const abort = new AbortController();
     let timedOut = false;
@@ -285,10 +313,13 @@ async function phase(
     }
     const seconds = (performance.now() - start) / 1000;
     const lines = nbctlLines(bench.nbctlLog).slice(before);
+    const session = sessionCounts(bench.sessionLog, sessionsBefore);
     const result: PhaseResult = {
         seconds,
         nbctl: lines.length,
         nbctlReads: lines.filter(isRead).length,
+        sessionRequests: session.requests,
+        sessionReads: session.reads,
         // The Pulumi CLI is the bench's child: its CPU (and its reaped children's) lands in our cutime/cstime.
         pulumiCpu: cpuTimes("self").children - cpuBefore.self,
         ovsdbCpu: cpuTimes(ovsdbPid).own - cpuBefore.ovsdb,
@@ -413,12 +444,12 @@ export function shortError(message: string): string {
 
 function table(results: RunResult[]): string {
     const rows = [
-        "| N | up s | preview s | refresh s | ovn-nbctl processes during refresh | destroy s |",
+        "| N | up s | preview s | refresh s | refresh: ovn-nbctl processes / session requests (reads) | destroy s |",
         "| ---: | ---: | ---: | ---: | ---: | ---: |",
     ];
     for (const r of results) {
         const p = r.phases;
-        rows.push(`| ${r.n} | ${fmt(p.up)} | ${fmt(p.preview)} | ${fmt(p.refresh)} | ${p.refresh ? p.refresh.nbctl : "-"} | ${fmt(p.destroy)} |`);
+        rows.push(`| ${r.n} | ${fmt(p.up)} | ${fmt(p.preview)} | ${fmt(p.refresh)} | ${p.refresh ? `${p.refresh.nbctl} / ${p.refresh.sessionRequests} (${p.refresh.sessionReads})` : "-"} | ${fmt(p.destroy)} |`);
         if (r.error && !Object.values(p).some((x) => x?.partial)) rows.push(`| ${r.n} | FAILED: ${shortError(r.error).replace(/\|/g, "\\|")} | | | | |`);
     }
     rows.push("", "Per phase: wall s / CPU s of the Pulumi CLI and its children / CPU s of ovsdb-server / ovn-nbctl processes (1-min load average at the end)", "");

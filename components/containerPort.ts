@@ -19,21 +19,26 @@ export interface ContainerPortArgs {
     attachment?: { [K in keyof Omit<ContainerPlugArgs, "ifaceId">]: pulumi.Input<ContainerPlugArgs[K]> };
 }
 
+/** The workload's logical switch port: its "MAC IP" on the node's switch. */
+export function containerPortArgs(args: Pick<ContainerPortArgs, "endpoint" | "switchName" | "externalIds">, container: ContainerPlan) {
+    return {
+        endpoint: args.endpoint,
+        name: container.logicalPort,
+        switch: args.switchName,
+        type: "",
+        addresses: [`${container.mac} ${container.ip}`],
+        options: {},
+        externalIds: args.externalIds,
+    };
+}
+
 export class ContainerPort extends pulumi.ComponentResource {
     readonly logicalPort: LogicalSwitchPort;
 
     constructor(name: string, args: ContainerPortArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ovnlab:ovn:ContainerPort", name, {}, opts);
         const { container } = args;
-        this.logicalPort = new LogicalSwitchPort(name, {
-            endpoint: args.endpoint,
-            name: container.logicalPort,
-            switch: args.switchName,
-            type: "",
-            addresses: [`${container.mac} ${container.ip}`],
-            options: {},
-            externalIds: args.externalIds,
-        }, { parent: this, dependsOn: [args.logicalSwitch] });
+        this.logicalPort = new LogicalSwitchPort(name, containerPortArgs(args, container), { parent: this, dependsOn: [args.logicalSwitch] });
         if (args.attachment) {
             new ContainerPlug(`${name}-plug`, { ...args.attachment, ifaceId: this.logicalPort.name }, { parent: this });
         }

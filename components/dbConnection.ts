@@ -7,6 +7,7 @@ import { ResourceHandler, OvnlabResource } from "./resource";
 import { TlsFiles } from "./hostCommands";
 import { ctlArgv, CtlTool, DbEndpoint, delConnection, delSsl, displayTransaction, getConnection, getSsl, NbCommand, setConnection, setSsl } from "./ovnNbctl";
 import { checkFields } from "./checkFields";
+import { databaseGone } from "./nbSession";
 import { runCommand } from "./transport";
 
 export interface DbConnectionArgs {
@@ -62,6 +63,7 @@ export const dbConnectionProvider: ResourceHandler = {
         }
     },
     async read(id: string, props: DbConnectionArgs) {
+        if (databaseGone(props.endpoint)) return {}; // the central went, its listener with it
         const result = await runCommand(props.endpoint.transport, ctlArgv(props.tool, props.endpoint, [getConnection()]));
         const ssl = props.ssl ? parseGetSsl((await runCommand(props.endpoint.transport, ctlArgv(props.tool, props.endpoint, [getSsl()]))).stdout) : undefined;
         // ovn-sbctl prefixes each target with its role: `read-write role="" ptcp:6642:172.16.56.2`.

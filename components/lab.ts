@@ -3,11 +3,11 @@
 // created in dependency order and destroyed in reverse.
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerImage } from "./containerImage";
-import { ContainerPort } from "./containerPort";
+import { containerPortArgs } from "./containerPort";
 import { DbConnection } from "./dbConnection";
 import { centralLayout } from "./hostCommands";
 import { LabPlan, NodePlan } from "./ipPlan";
-import { LogicalRouter } from "./nbResources";
+import { LogicalRouter, LogicalSwitchPort } from "./nbResources";
 import { NetnsNode } from "./netnsNode";
 import { NodeSwitch } from "./nodeSwitch";
 import { OvnCentral } from "./ovnCentral";
@@ -149,7 +149,9 @@ export class Lab extends pulumi.ComponentResource {
                     bridge: config.bridge, mtu: config.mtu, ovn: logical,
                 }, { parent: this }));
             } else if (logical) {
-                new ContainerPort(container.name, { ...logical, container }, { parent: this });
+                // Only the logical side (external driver): the port itself, no component around one resource,
+                // so a lab of N ports is N resources for the engine, not 2N.
+                new LogicalSwitchPort(container.name, containerPortArgs(logical, container), { parent: this, dependsOn: [logical.logicalSwitch] });
             }
         }
 

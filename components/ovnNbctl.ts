@@ -159,6 +159,15 @@ export function ctlArgv(tool: CtlTool, endpoint: DbEndpoint, allCommands: NbComm
     return [check("tool", tool, /^ovn-(nb|sb)ctl$/), ...options, ...commands.flatMap((c, i) => (i === 0 ? c : ["--", ...c]))];
 }
 
+/**
+ * `ovn-nbctl --detach`: ovn-nbctl's daemon mode, holding a replica of `db` and
+ * answering `run` requests on <dir>/nbctl.ctl (components/nbSession.ts).
+ */
+export function nbctlDaemonArgv(db: string, dir: string): string[] {
+    const d = check("daemon directory", dir, FILE_PATH);
+    return ["ovn-nbctl", `--db=${validOvsdbRemote(db)}`, "--detach", "--no-chdir", `--pidfile=${d}/nbctl.pid`, `--unixctl=${d}/nbctl.ctl`, `--log-file=${d}/nbctl.log`];
+}
+
 /** The same transaction for people: the tool and its options, then one line per chained command. */
 export function displayTransaction(tool: CtlTool, endpoint: DbEndpoint, allCommands: NbCommand[]): string[] {
     const commands = allCommands.filter((c) => c.length > 0);

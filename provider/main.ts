@@ -4,6 +4,7 @@
 import * as path from "path";
 import * as fs from "fs";
 import * as provider from "@pulumi/pulumi/provider";
+import { enableNbSessions } from "../components/nbSession";
 import { handlerFor } from "./registry";
 import { buildSchema } from "./packageSchema";
 import { containsUnknown, unwrapSecrets, wrapSecrets } from "./wire";
@@ -61,6 +62,8 @@ export const ovnlabProvider: provider.Provider = {
 };
 
 if (require.main === module) {
+    // One ovn-nbctl daemon per NB database for this process's life, not one process per row.
+    enableNbSessions();
     provider.main(ovnlabProvider, process.argv.slice(2)).catch((error) => {
         console.error(error);
         process.exit(1);

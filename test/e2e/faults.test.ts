@@ -81,7 +81,7 @@ describe("faults during a lab's life", () => {
         expect(after).not.toBe(before);
     });
 
-    it("the NB database frozen (SIGSTOP): up --refresh fails within ovn-nbctl's 20 s timeout, naming the database; thawed, it succeeds", async () => {
+    it("the NB database frozen (SIGSTOP): up --refresh fails within 20 s of trying, naming the database; thawed, it succeeds", async () => {
         const nb = pidFromPidfile(central("ovnnb_db.pid"))!;
         process.kill(nb, "SIGSTOP");
         let frozen: { error?: Error; ms: number };
@@ -91,7 +91,8 @@ describe("faults during a lab's life", () => {
             process.kill(nb, "SIGCONT");
         }
         console.log(`[faults] NB frozen: up --refresh failed after ${frozen.ms} ms:\n${errorLines(frozen.error)}`);
-        expect(frozen.error?.message).toMatch(/command was killed by SIGALRM \(its own --timeout expired\): ovn-nbctl --db=unix:\S+\/central\/ovnnb_db\.sock --timeout=20/);
+        // The provider's NB session (one ovn-nbctl daemon) cannot start against a database that does not answer.
+        expect(frozen.error?.message).toMatch(/ovn-nbctl daemon for unix:\S+\/central\/ovnnb_db\.sock did not start within 20 s: is the database answering\?/);
         expect(frozen.ms).toBeLessThan(90_000);
         const thawed = await timed(() => lab.stack.up({ ...quiet, refresh: true }));
         expect(thawed.error).toBeUndefined();

@@ -63,6 +63,7 @@ const BUILDERS: Record<string, Sample> = {
     getConnection: { args: [] },
     listTables: { args: [["Logical_Router", "Logical_Switch"]] },
     ctlArgv: { args: ["ovn-nbctl", ENDPOINT, [["ls-add", "ls-node1"]], ["--format=json"]], built: ["2", "3"] },
+    nbctlDaemonArgv: { args: ["unix:/tmp/ovnlab-t1/nb.sock", "/tmp/ovnlab-nbctl-1-abc"] },
     // hostCommands: ip, ethtool, nsenter
     ipNetnsAdd: { args: ["ovnlab-t1-node1"] },
     ipNetnsDelete: { args: ["ovnlab-t1-node1"] },

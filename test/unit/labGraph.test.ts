@@ -18,7 +18,7 @@ describe("external driver: the logical topology", () => {
         await buildLab({ driver: "external", nbDb: "unix:/run/ovn/ovnnb_db.sock" });
     });
 
-    it("registers the router, one NodeSwitch per node and one ContainerPort per container, with the blog's names", () => {
+    it("registers the router, one NodeSwitch per node and one logical switch port per container (no component around it), with the blog's names", () => {
         expect(registered.map((r) => [r.type, r.name, r.parent?.split("::")[1]])).toEqual([
             ["ovnlab:lab:Lab", "lab", undefined],
             [`${NB}:LogicalRouter`, "lr0", "lab"],
@@ -30,14 +30,10 @@ describe("external driver: the logical topology", () => {
             [`${NB}:LogicalSwitch`, "ls-node2", "ls-node2"],
             [`${NB}:LogicalRouterPort`, "lr-node2", "ls-node2"],
             [`${NB}:LogicalSwitchPort`, "ls-node2-lr", "ls-node2"],
-            ["ovnlab:ovn:ContainerPort", "netsho1", "lab"],
-            [`${NB}:LogicalSwitchPort`, "netsho1", "netsho1"],
-            ["ovnlab:ovn:ContainerPort", "netsho2", "lab"],
-            [`${NB}:LogicalSwitchPort`, "netsho2", "netsho2"],
-            ["ovnlab:ovn:ContainerPort", "netsho3", "lab"],
-            [`${NB}:LogicalSwitchPort`, "netsho3", "netsho3"],
-            ["ovnlab:ovn:ContainerPort", "netsho4", "lab"],
-            [`${NB}:LogicalSwitchPort`, "netsho4", "netsho4"],
+            [`${NB}:LogicalSwitchPort`, "netsho1", "lab"],
+            [`${NB}:LogicalSwitchPort`, "netsho2", "lab"],
+            [`${NB}:LogicalSwitchPort`, "netsho3", "lab"],
+            [`${NB}:LogicalSwitchPort`, "netsho4", "lab"],
         ]);
     });
 

@@ -1,0 +1,58 @@
+// OVN kind: a logical switch port (`ovn-nbctl lsp-add ls-node1 netsho1`, then its type,
+// addresses and options), found by name; its switch is the one whose `ports` holds it.
+import * as pulumi from "@pulumi/pulumi";
+import { lspAdd, lspDel, lspSetAddresses, lspSetOptions, lspSetType, NbCommand, Row, rowName, setExternalIds, stringMap, stringSet } from "../../ovnNbctl";
+import { OvnlabResource } from "../../resource";
+import { byName, createCommand, InputsOf, NbKind, nbHandler, NbRowArgs, ownedIds } from "../kind";
+
+export interface LogicalSwitchPortArgs extends NbRowArgs {
+    switch: string;
+    /** "" for a workload (VIF), "router" for the switch's patch to a router port. */
+    type: string;
+    addresses: string[];
+    options: Record<string, string>;
+}
+
+const TABLE = "Logical_Switch_Port";
+const owner = (parents: Row[] | undefined, child: Row) => (parents ?? []).find((p) => stringSet(p.ports).includes(child.uuid));
+
+function columns(a: LogicalSwitchPortArgs): NbCommand[] {
+    return [lspSetType(a.name, a.type), lspSetAddresses(a.name, a.addresses), lspSetOptions(a.name, a.options), setExternalIds(TABLE, a.name, a.externalIds)];
+}
+
+export const logicalSwitchPortKind: NbKind<LogicalSwitchPortArgs> = {
+    tables: [TABLE, "Logical_Switch"],
+    identity: ["name", "switch"],
+    create: (a) => [lspAdd(a.switch, a.name), ...columns(a)],
+    update: (_o, a) => columns(a),
+    remove: (a) => [lspDel(a.name)],
+    fields: {
+        switch: { validate: rowName, valid: "the switch's name, e.g. ls-node1" },
+        type: { validate: (t: string) => lspSetType("x", t), valid: '"" (a workload), "router", "localnet", ... (a-z, at most 20)', required: false },
+        addresses: {
+            validate: (a: string[]) => { if (!Array.isArray(a)) throw new Error("not a list"); lspSetAddresses("x", a); },
+            valid: '"router", "unknown", "dynamic" or "MAC IP", e.g. ["02:00:00:00:01:03 10.244.1.3"]', required: false,
+        },
+        options: { validate: (o: Record<string, string>) => lspSetOptions("x", o), valid: 'a map, e.g. {"router-port": "lr-node1"}', required: false },
+    },
+    defaults: { type: "", addresses: [], options: {} },
+    find: (s, a) => byName(s[TABLE], a.name),
+    read: (s, row, a) => ({
+        name: a.name,
+        switch: String(owner(s.Logical_Switch, row)?.name ?? ""),
+        type: String(row.type ?? ""),
+        addresses: stringSet(row.addresses),
+        options: stringMap(row.options),
+        externalIds: ownedIds(row, a.externalIds),
+    }),
+};
+
+export const logicalSwitchPortHandler = nbHandler(logicalSwitchPortKind);
+
+export class LogicalSwitchPort extends OvnlabResource {
+    declare readonly name: pulumi.Output<string>;
+    declare readonly addresses: pulumi.Output<string[]>;
+    constructor(name: string, args: InputsOf<LogicalSwitchPortArgs>, opts?: pulumi.CustomResourceOptions) {
+        super("nb", "LogicalSwitchPort", name, { ...args, command: createCommand(logicalSwitchPortKind, args) }, opts);
+    }
+}
