@@ -1,7 +1,7 @@
 // A workload container: `docker run -d --network none` (ovnlab plugs eth0
 // itself, as ovs-docker does), named ovnlab-<labId>-<name> and labelled with
 // the lab id, through a transport (the local host for the netns driver).
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumiCore";
 import { ResourceHandler, OvnlabResource } from "./resource";
 import {
     containerName, dockerInspect, dockerRemove, dockerRun, dockerStart, LAB_LABEL, validHostname, validLabId,

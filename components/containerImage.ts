@@ -5,7 +5,7 @@
 // On destroy the image is removed only when this resource built it (it did not
 // find it already there) and no container still uses it: labs share the tag,
 // and rebuilding costs about a second, so keeping a shared image is the safe side.
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumiCore";
 import { ResourceHandler, OvnlabResource } from "./resource";
 import {
     busyboxListApplets, dockerImageInspect, dockerImageRemove, dockerImport, tarDirectory, validImage, validPath,

@@ -7,7 +7,7 @@
 // through the node's transport, so the same code plugs a container in a netns
 // node here and, over SSH, in a VM; the container side runs under nsenter with
 // the node's own ip/ethtool (the image may have neither).
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumiCore";
 import { ResourceHandler, OvnlabResource } from "./resource";
 import {
     ethtoolTxOff, inNetnsOfPid, ipAddrAdd, ipAddrFlush, ipAddrShow, ipLinkDelete, ipLinkDetails, ipLinkSetAddressAndMtu, ipLinkSetMtu,

@@ -2,7 +2,7 @@
 // `lsp-set-addresses netsho1 "02:00:00:00:01:03 10.244.1.3"`), and, when the
 // workload runs on a node, the chassis-side binding: its OVS interface on
 // br-int with external_ids:iface-id=<logical port>.
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumiCore";
 import { ContainerPlug, ContainerPlugArgs } from "./containerPlug";
 import { ContainerPlan } from "./ipPlan";
 import { LogicalSwitch, LogicalSwitchPort } from "./nbResources";

@@ -2,7 +2,7 @@
 // and `ovn-sbctl set-connection ptcp:6642:<ip>`, as a resource whose read is
 // `get-connection`. Bound to the central's underlay address, not 0.0.0.0 as in
 // the walk-through, so the databases are not open to every host network.
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumiCore";
 import { ResourceHandler, OvnlabResource } from "./resource";
 import { TlsFiles } from "./hostCommands";
 import { ctlArgv, CtlTool, DbEndpoint, delConnection, delSsl, displayTransaction, getConnection, getSsl, NbCommand, setConnection, setSsl } from "./ovnNbctl";

@@ -1,7 +1,7 @@
 // The whole lab of one stack: nodes from the chosen driver, the OVN central,
 // the router lr0, one NodeSwitch per node and one Workload per container,
 // created in dependency order and destroyed in reverse.
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumiCore";
 import { ContainerImage } from "./containerImage";
 import { containerPortArgs } from "./containerPort";
 import { DbConnection } from "./dbConnection";

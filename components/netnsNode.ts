@@ -4,7 +4,7 @@
 // underlay address (userspace tunnelling) and br-int. Follows
 // docs/netns-lab-recipe (shared design): daemons started directly, never via
 // ovs-ctl/ovn-ctl, and stopped by the PID in their pidfiles.
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumiCore";
 import { ResourceHandler, OvnlabResource } from "./resource";
 import { DatapathType, Encap } from "./config";
 import {

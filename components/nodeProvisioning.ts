@@ -2,7 +2,7 @@
 // run as root over the node's transport. Create and update run it (it changes
 // only what is missing); read runs it with --check, so a daemon that died or a
 // bridge deleted by hand shows up in `pulumi refresh`, and `up` repairs it.
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumiCore";
 import { ResourceHandler, OvnlabResource } from "./resource";
 import { validName } from "./hostCommands";
 import { alreadyGone, diffSettings, ResourceInputs } from "./hostRuntime";

@@ -5,7 +5,7 @@
 // on the central's underlay address, for the chassis) comes from a separate
 // DbConnection resource (`set-connection`), which the databases pick up through
 // their `db:...,connections` remotes.
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumiCore";
 import { ResourceHandler, OvnlabResource } from "./resource";
 import {
     centralLayout, CentralLayout, ovnDbInit, ovnNorthdStart, ovsdbServerStart, ovsdbToolCreate, SCHEMAS, validNamespace, validPath,

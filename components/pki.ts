@@ -3,7 +3,7 @@
 // files stay in the lab's state directory (the daemons read them there); the
 // private keys are also outputs marked secret, so the stack's state holds
 // them encrypted, never in plain text.
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumiCore";
 import { ResourceHandler, OvnlabResource } from "./resource";
 import { TlsFiles, validName, validPath } from "./hostCommands";
 import { ResourceInputs } from "./hostRuntime";

@@ -9,7 +9,7 @@
 //
 // The process is found by its command line: `exec -a ovnlab-<labId>-<name>`
 // makes its argv[0] the workload's unique name, so no pidfile can go stale.
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumiCore";
 import { ResourceHandler, OvnlabResource } from "./resource";
 import { containerName, validLabId, validName, validPid } from "./hostCommands";
 import { alreadyGone, diffSettings, ResourceInputs } from "./hostRuntime";

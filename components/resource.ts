@@ -3,7 +3,7 @@
 // (provider/, launched by the engine from provider/plugin). The provider
 // process dispatches on the token to the kind's handler, so the state holds
 // only each resource's inputs and outputs: no serialized code.
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumiCore";
 
 /** A resource's constructor arguments: every field may be an Output. */
 export type ResourceInputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };

@@ -2,7 +2,7 @@
 // veth joins (the walk-through's host-only network), plus the iptables rule
 // that lets bridged frames through. With bridge-nf-call-iptables=1 bridged
 // frames traverse FORWARD, whose policy dockerd sets to DROP (recipe pitfall 1).
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumiCore";
 import { ResourceHandler, OvnlabResource } from "./resource";
 import {
     ForwardChain, ipBridgeAdd, iptablesChainExists, iptablesCheckUnderlayRule, iptablesDeleteUnderlayRule,

@@ -4,7 +4,7 @@
 // A machine's read is `vagrant status --machine-readable`, so one destroyed or
 // halted by hand shows up in `pulumi refresh`; its SSH access comes from
 // `vagrant ssh-config` and is a Pulumi secret (it names the machine's key).
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumiCore";
 import { ResourceHandler, OvnlabResource } from "./resource";
 import { VagrantProvider } from "./config";
 import { validName, validPath } from "./hostCommands";

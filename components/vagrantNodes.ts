@@ -5,7 +5,7 @@
 // The central's databases listen on its underlay address (DbConnection, as
 // in the embedded lab). Everything above the machines runs over SSH with what
 // `vagrant ssh-config` reports, so it is the same code the netns lab runs.
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumiCore";
 import { VagrantProvider } from "./config";
 import { DbConnection } from "./dbConnection";
 import { LabPlan } from "./ipPlan";

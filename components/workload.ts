@@ -4,7 +4,7 @@
 // (ContainerPort); in single-l2 it is a bare port on a MAC-learning bridge.
 // Where a node cannot run Docker (Vagrant's docker provider), a process in a
 // network namespace of its own stands in for the container (ProcessSandbox).
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumiCore";
 import { Container } from "./container";
 import { ContainerPlug } from "./containerPlug";
 import { ContainerPort } from "./containerPort";

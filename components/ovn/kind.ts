@@ -8,7 +8,7 @@
 // (discarded by every write, at most 30 s old), so a refresh of any number of
 // rows is one round trip. Transactions and snapshots go through the
 // provider's long-lived ovn-nbctl session (../nbSession.ts).
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "../pulumiCore";
 import { checkFields, FieldRule } from "../checkFields";
 import { validOvsdbRemote } from "../hostCommands";
 import { databaseGone, nbctl } from "../nbSession";

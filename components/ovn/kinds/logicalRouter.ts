@@ -1,5 +1,5 @@
 // OVN kind: a logical router (`ovn-nbctl lr-add lr0`), found by name.
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "../../pulumiCore";
 import { lrAdd, lrDel } from "../../ovnNbctl";
 import { OvnlabResource } from "../../resource";
 import { createCommand, InputsOf, namedRowKind, nbHandler, NbRowArgs } from "../kind";

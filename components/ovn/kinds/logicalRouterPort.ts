@@ -1,6 +1,6 @@
 // OVN kind: a logical router port (`ovn-nbctl lrp-add lr0 lr-node1 <mac> 10.244.1.1/24`),
 // found by name; its router is the one whose `ports` holds it.
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "../../pulumiCore";
 import { validIpv4Cidr, validMac } from "../../hostCommands";
 import { lrpAdd, lrpDel, lrpSetColumns, Row, rowName, setExternalIds, stringSet } from "../../ovnNbctl";
 import { OvnlabResource } from "../../resource";

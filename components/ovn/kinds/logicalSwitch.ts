@@ -1,5 +1,5 @@
 // OVN kind: a logical switch (`ovn-nbctl ls-add ls-node1`), found by name.
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "../../pulumiCore";
 import { lsAdd, lsDel } from "../../ovnNbctl";
 import { OvnlabResource } from "../../resource";
 import { createCommand, InputsOf, namedRowKind, nbHandler, NbRowArgs } from "../kind";

@@ -1,6 +1,6 @@
 // OVN kind: a logical switch port (`ovn-nbctl lsp-add ls-node1 netsho1`, then its type,
 // addresses and options), found by name; its switch is the one whose `ports` holds it.
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "../../pulumiCore";
 import { lspAdd, lspDel, lspSetAddresses, lspSetOptions, lspSetType, NbCommand, Row, rowName, setExternalIds, stringMap, stringSet } from "../../ovnNbctl";
 import { OvnlabResource } from "../../resource";
 import { byName, createCommand, InputsOf, NbKind, nbHandler, NbRowArgs, ownedIds } from "../kind";
