@@ -4,14 +4,11 @@
 import { execFileSync } from "child_process";
 import { readFileSync, statSync } from "fs";
 import { join } from "path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureDocker, DockerEngine } from "../helpers/docker";
-import { cleanupLab, devLabConfig, labLeftovers, NOTHING_LEFT, pings as labPings } from "../helpers/lab";
-import { uniqueLabId } from "../helpers/names";
-import { createTestStack, previewChanges, TestStack } from "../helpers/pulumiStack";
+import { beforeAll, describe, expect, it } from "vitest";
+import { devLabConfig, labLeftovers, NOTHING_LEFT, pings as labPings } from "../helpers/lab";
+import { previewChanges, TestStack } from "../helpers/pulumiStack";
+import { useTestLab } from "../helpers/testLab";
 
-const labId = uniqueLabId();
-let docker: DockerEngine;
 let lab: TestStack;
 let stateDir: string;
 
@@ -20,19 +17,11 @@ const run = (argv: string[]) => execFileSync(argv[0], argv.slice(1), { encoding:
 
 const pings = (from: string, ip: string) => labPings(labId, from, ip);
 
+const t = useTestLab("dev", devLabConfig());
+const labId = t.labId;
 beforeAll(async () => {
-    docker = await ensureDocker();
-    lab = await createTestStack("dev", { ...devLabConfig(), labId });
-    stateDir = join(lab.dir, ".lab", labId);
-});
-
-afterAll(async () => {
-    try {
-        await lab?.dispose();
-    } finally {
-        await cleanupLab(labId, stateDir);
-        await docker?.stop();
-    }
+    lab = t.lab;
+    stateDir = t.stateDir;
 });
 
 describe("the dev lab through pulumi up", () => {

@@ -4,42 +4,30 @@
 // ovn-trace. Unique lab id; everything is removed in afterAll even on failure.
 import { execFileSync } from "child_process";
 import { existsSync } from "fs";
-import { join } from "path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { LabOutputs, labOutputs, stackFileConfig } from "../../cli/pulumiWorkspace";
 import { inspectLab } from "../../cli/show";
 import { topologyFromPlan, withDeployment } from "../../cli/topologyDiagram";
 import { renderTrace, traceEcho } from "../../cli/trace";
 import { validateConfig } from "../../components/config";
 import { planLab } from "../../components/ipPlan";
-import { DockerEngine, ensureDocker } from "../helpers/docker";
-import { cleanupLab, labContainers, labIptablesRules, labLinks, labNamespaces } from "../helpers/lab";
-import { uniqueLabId } from "../helpers/names";
-import { createTestStack, TestStack } from "../helpers/pulumiStack";
+import { labContainers, labIptablesRules, labLinks, labNamespaces } from "../helpers/lab";
+import { TestStack } from "../helpers/pulumiStack";
+import { useTestLab } from "../helpers/testLab";
 
-const labId = uniqueLabId();
-const config = { ...stackFileConfig("dev"), labId };
-let docker: DockerEngine | undefined;
 let lab: TestStack | undefined;
 let stateDir = "";
 let outputs: LabOutputs;
 
 const quiet = { onOutput: () => undefined };
 
+const t = useTestLab("dev", stackFileConfig("dev"));
+const labId = t.labId;
+const config = { ...stackFileConfig("dev"), labId };
 beforeAll(async () => {
-    docker = await ensureDocker();
-    lab = await createTestStack("dev", config);
-    stateDir = join(lab.dir, ".lab", labId);
+    lab = t.lab;
+    stateDir = t.stateDir;
     outputs = labOutputs("dev", (await lab.stack.up(quiet)).outputs);
-});
-
-afterAll(async () => {
-    try {
-        await lab?.dispose();
-    } finally {
-        await cleanupLab(labId, stateDir);
-        await docker?.stop();
-    }
 });
 
 describe("show, trace and diagram on a dev lab", () => {

@@ -4,69 +4,51 @@
 // throughout, a preview then has nothing to do, and destroy leaves nothing.
 import { readFileSync } from "fs";
 import { join } from "path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { migrateStack } from "../../cli/migrate";
-import { ensureDocker, DockerEngine } from "../helpers/docker";
-import { cleanupLab, devLabConfig, devLabPingFailures, labLeftovers, labNamespaces, msUntilDevLabPings, NOTHING_LEFT } from "../helpers/lab";
-import { uniqueLabId } from "../helpers/names";
-import { copyProjectFiles, createTestStack, hasCommit, previewChanges, TestStack } from "../helpers/pulumiStack";
+import { devLabConfig, devLabPingFailures, labLeftovers, labNamespaces, msUntilDevLabPings, NOTHING_LEFT } from "../helpers/lab";
+import { copyProjectFiles, hasCommit, previewChanges } from "../helpers/pulumiStack";
+import { useTestLab } from "../helpers/testLab";
 
 /** The last commit of ovnlab 0.1, before the provider plugin. */
 const OLD = "d485c30";
-const labId = uniqueLabId();
-let docker: DockerEngine;
-let lab: TestStack;
-let stateDir: string;
 const quiet = { onOutput: () => undefined };
-const stateText = () => readFileSync(join(lab.dir, ".pulumi-state/.pulumi/stacks/ovnlab/dev.json"), "utf8");
 
 // A shallow clone has no old commit to build the old lab from.
 describe.skipIf(!hasCommit(OLD))("a lab of ovnlab 0.1 handed to the native provider", () => {
-    beforeAll(async () => {
-        docker = await ensureDocker();
-        lab = await createTestStack("dev", { ...devLabConfig(), labId }, { fromRef: OLD });
-        stateDir = join(lab.dir, ".lab", labId);
-    });
-
-    afterAll(async () => {
-        try {
-            await lab?.dispose();
-        } finally {
-            await cleanupLab(labId, stateDir);
-            await docker?.stop();
-        }
-    });
+    const t = useTestLab("dev", devLabConfig(), { fromRef: OLD });
+    const stateText = () => readFileSync(join(t.lab.dir, ".pulumi-state/.pulumi/stacks/ovnlab/dev.json"), "utf8");
 
     it("the old version brings the lab up with dynamic providers", async () => {
-        await lab.stack.up(quiet);
+        await t.lab.stack.up(quiet);
         expect(stateText()).toContain("pulumi-nodejs:dynamic/ovnlab/netns:Node");
-        expect(await msUntilDevLabPings(labId)).toBeGreaterThanOrEqual(0);
+        expect(await msUntilDevLabPings(t.labId)).toBeGreaterThanOrEqual(0);
     });
 
     it("migrate forgets the old resources without touching the host", async () => {
-        copyProjectFiles(lab.dir);
-        const namespaces = labNamespaces(labId);
-        const migration = await migrateStack(lab.stack);
+        copyProjectFiles(t.lab.dir);
+        const namespaces = labNamespaces(t.labId);
+        const migration = await migrateStack(t.lab.stack);
         expect(migration.forgotten.length).toBe(26);
         expect(migration.forgotten.find((r) => r.name === "node1")).toEqual({ name: "node1", from: "pulumi-nodejs:dynamic/ovnlab/netns:Node", to: "ovnlab:netns:Node" });
         expect(stateText()).not.toContain("pulumi-nodejs");
-        expect(labNamespaces(labId)).toEqual(namespaces);
-        expect(devLabPingFailures(labId)).toEqual([]);
+        expect(labNamespaces(t.labId)).toEqual(namespaces);
+        expect(devLabPingFailures(t.labId)).toEqual([]);
         // Twice is fine: nothing is left to migrate.
-        expect((await migrateStack(lab.stack)).forgotten).toEqual([]);
+        expect((await migrateStack(t.lab.stack)).forgotten).toEqual([]);
     });
 
     it("up with the new version adopts the running lab: creates in the state only, and every pair still pings", async () => {
-        const up = await lab.stack.up(quiet);
+        const up = await t.lab.stack.up(quiet);
         expect(up.summary.resourceChanges).toEqual({ create: 26, same: 12 }); // the 26 resources; the components and the stack were kept
         expect(up.summary.resourceChanges?.delete ?? 0).toBe(0);
-        expect(devLabPingFailures(labId)).toEqual([]);
+        expect(devLabPingFailures(t.labId)).toEqual([]);
         expect(stateText()).not.toContain("pulumi-nodejs:dynamic");
-        expect(Object.keys(await previewChanges(lab.stack))).toEqual(["same"]);
+        expect(Object.keys(await previewChanges(t.lab.stack))).toEqual(["same"]);
     });
 
     it("destroy leaves nothing behind", async () => {
-        await lab.stack.destroy(quiet);
-        expect(labLeftovers(labId, stateDir)).toEqual(NOTHING_LEFT);
+        await t.lab.stack.destroy(quiet);
+        expect(labLeftovers(t.labId, t.stateDir)).toEqual(NOTHING_LEFT);
     });
 });

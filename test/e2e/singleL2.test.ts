@@ -5,16 +5,13 @@
 import { execFileSync } from "child_process";
 import { existsSync } from "fs";
 import { join } from "path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { LabOutputs, labOutputs, stackFileConfig } from "../../cli/pulumiWorkspace";
 import { inspectLab } from "../../cli/show";
-import { DockerEngine, ensureDocker } from "../helpers/docker";
-import { cleanupLab, labContainers, labIptablesRules, labLinks, labNamespaces } from "../helpers/lab";
-import { uniqueLabId } from "../helpers/names";
-import { createTestStack, TestStack } from "../helpers/pulumiStack";
+import { labContainers, labIptablesRules, labLinks, labNamespaces } from "../helpers/lab";
+import { TestStack } from "../helpers/pulumiStack";
+import { useTestLab } from "../helpers/testLab";
 
-const labId = uniqueLabId();
-let docker: DockerEngine | undefined;
 let lab: TestStack | undefined;
 let stateDir = "";
 let outputs: LabOutputs;
@@ -22,19 +19,11 @@ let outputs: LabOutputs;
 const quiet = { onOutput: () => undefined };
 const run = (argv: string[]) => execFileSync(argv[0], argv.slice(1), { encoding: "utf8", timeout: 60_000 }).trim();
 
+const t = useTestLab("single-l2", stackFileConfig("single-l2"));
+const labId = t.labId;
 beforeAll(async () => {
-    docker = await ensureDocker();
-    lab = await createTestStack("single-l2", { ...stackFileConfig("single-l2"), labId });
-    stateDir = join(lab.dir, ".lab", labId);
-});
-
-afterAll(async () => {
-    try {
-        await lab?.dispose();
-    } finally {
-        await cleanupLab(labId, stateDir);
-        await docker?.stop();
-    }
+    lab = t.lab;
+    stateDir = t.stateDir;
 });
 
 describe("stack single-l2 through pulumi up", () => {
