@@ -24,6 +24,8 @@ const START_TIMEOUT_MS = 20_000;
 let enabled = false;
 const sessions = new Map<string, Promise<Session>>();
 const running: Session[] = [];
+/** Directories of daemons being started. */
+const starting = new Set<string>();
 /** Daemons started and requests sent (reads: `list` snapshots), for the benches and tests. */
 export const sessionStats = { started: 0, requests: 0, reads: 0 };
 
@@ -118,6 +120,8 @@ export function reapOrphanedSessions(): void {
 async function startSession(db: string): Promise<Session> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${DIR_PREFIX}${process.pid}-`));
     const pidfile = path.join(dir, "nbctl.pid");
+    // Known while it starts, so a provider told to stop in the meantime stops this daemon too.
+    starting.add(dir);
     try {
         // --detach returns once the daemon is connected: a database that does not answer keeps it waiting.
         await runCommand({ kind: "local" }, nbctlDaemonArgv(db, dir), { timeoutMs: START_TIMEOUT_MS });
@@ -126,8 +130,10 @@ async function startSession(db: string): Promise<Session> {
         const orphan = pidFromPidfile(pidfile);
         if (orphan !== undefined) try { process.kill(orphan, "SIGKILL"); } catch { /* gone */ }
         fs.rmSync(dir, { recursive: true, force: true });
+        starting.delete(dir);
         throw new Error(`ovn-nbctl daemon for ${db} did not start within ${START_TIMEOUT_MS / 1000} s: is the database answering?\n${(error as Error).message}`);
     }
+    starting.delete(dir);
     const pid = pidFromPidfile(pidfile);
     if (pid === undefined) throw new Error(`ovn-nbctl --detach for ${db} left no running daemon: see ${dir}/nbctl.log`);
     sessionStats.started++;
@@ -149,15 +155,37 @@ export function enableNbSessions(): void {
     process.once("exit", closeNbSessions);
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
         process.once(signal, () => {
-            closeNbSessions();
-            process.exit(0);
+            // A daemon still starting may not have written its pidfile yet: give it a moment (the engine waits 5 s).
+            void stopStarting(2_000).finally(() => {
+                closeNbSessions();
+                process.exit(0);
+            });
         });
+    }
+}
+
+/** Stops the daemons still starting, by their pidfiles' PIDs, waiting up to `withinMs` for a pidfile to appear. */
+async function stopStarting(withinMs: number): Promise<void> {
+    const deadline = Date.now() + withinMs;
+    while (starting.size > 0) {
+        for (const dir of [...starting]) {
+            const pid = pidFromPidfile(path.join(dir, "nbctl.pid"));
+            if (pid === undefined && Date.now() < deadline) continue;
+            if (pid !== undefined) try { process.kill(pid, "SIGKILL"); } catch { /* gone */ }
+            fs.rmSync(dir, { recursive: true, force: true });
+            starting.delete(dir);
+        }
+        if (starting.size > 0) await new Promise((r) => setTimeout(r, 20));
     }
 }
 
 /** Stops every daemon this process started (synchronously: also from an exit handler). */
 export function closeNbSessions(): void {
     for (const session of running.splice(0)) session.stop();
+    for (const dir of starting) {
+        const pid = pidFromPidfile(path.join(dir, "nbctl.pid"));
+        if (pid !== undefined) try { process.kill(pid, "SIGKILL"); } catch { /* gone */ }
+    }
     sessions.clear();
     // A bench's count of database round trips: OVNLAB_NB_STATS names a file that gets one JSON line per provider process.
     const statsFile = process.env.OVNLAB_NB_STATS;
