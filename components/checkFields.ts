@@ -12,10 +12,16 @@ export interface FieldRule {
     required?: boolean;
 }
 
-/** The engine's marker of a value not known yet (a preview): checked later, at create. */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const unknownInside = (v: unknown): boolean =>
-    v === UNKNOWN || (Array.isArray(v) ? v.some(unknownInside) : typeof v === "object" && v !== null && Object.values(v).some(unknownInside));
+/** The engine's marker of an input not known yet (a preview): such a value is checked later, at create. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Whether a value (or anything inside it) is not known yet. */
+export function containsUnknown(value: unknown): boolean {
+    if (value === UNKNOWN) return true;
+    if (Array.isArray(value)) return value.some(containsUnknown);
+    if (typeof value === "object" && value !== null) return Object.values(value).some(containsUnknown);
+    return false;
+}
 
 export function checkFields(inputs: Record<string, unknown>, rules: Record<string, FieldRule>): CheckFailure[] {
     const failures: CheckFailure[] = [];
@@ -25,7 +31,7 @@ export function checkFields(inputs: Record<string, unknown>, rules: Record<strin
             if (rule.required !== false) failures.push({ property, reason: `${property} is required; valid: ${rule.valid}` });
             continue;
         }
-        if (unknownInside(value)) continue;
+        if (containsUnknown(value)) continue;
         try {
             rule.validate(value);
         } catch (error) {

@@ -7,6 +7,7 @@ import { ResourceHandler, OvnlabResource } from "./resource";
 import { TlsFiles } from "./hostCommands";
 import { ctlArgv, CtlTool, DbEndpoint, delConnection, delSsl, displayTransaction, getConnection, getSsl, NbCommand, setConnection, setSsl } from "./ovnNbctl";
 import { checkFields } from "./checkFields";
+import { ENDPOINT_FIELD } from "./ovn/kind";
 import { databaseGone } from "./nbSession";
 import { runCommand } from "./transport";
 
@@ -35,7 +36,7 @@ export function parseGetSsl(stdout: string): TlsFiles | undefined {
 export const dbConnectionProvider: ResourceHandler = {
     check(news: DbConnectionArgs) {
         return checkFields(news as unknown as Record<string, unknown>, {
-            endpoint: { validate: (e: DbEndpoint) => ctlArgv("ovn-nbctl", e, [getConnection()]), valid: '{transport: {kind: "local"}, db: "unix:/path/ovnnb_db.sock"}' },
+            endpoint: ENDPOINT_FIELD,
             tool: { validate: (t: CtlTool) => ctlArgv(t, { transport: { kind: "local" }, db: "" }, [getConnection()]), valid: "ovn-nbctl or ovn-sbctl" },
             target: { validate: setConnection, valid: "ptcp:PORT[:IP] or pssl:PORT[:IP], e.g. ptcp:6641:172.16.56.2" },
             ssl: { validate: (f: TlsFiles) => setSsl(f.privateKey, f.certificate, f.caCert), valid: "{privateKey, certificate, caCert}: absolute paths", required: false },

@@ -6,8 +6,7 @@
 // throws instead of building a bad command, so a value that reaches an argv is
 // one literal word that neither a shell nor OVSDB's own parser can re-split.
 //
-// Captured by Pulumi's closure serializer with the providers: plain functions
-// and constants only.
+// Plain functions and constants only: the program and the provider plugin both load it.
 import { DATAPATH_TYPES, DatapathType, Encap, ENCAPS, IMAGE_PATTERN, LAB_ID_PATTERN, NAME_PATTERN } from "./config";
 
 export type Argv = string[];

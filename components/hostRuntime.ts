@@ -1,7 +1,6 @@
 // Helpers every ovnlab host provider shares: diffs, link checks, and daemons
-// managed by the PID in their pidfiles (never by name). Plain functions that
-// keep their Node imports inside their bodies: Pulumi serializes them with
-// the providers that call them.
+// managed by the PID in their pidfiles (never by name). Plain functions, run
+// by the provider plugin's handlers.
 import { DiffResult } from "./resource";
 import { ipLinkDelete, ipLinkShow } from "./hostCommands";
 import { runCommand, TransportSpec } from "./transport";

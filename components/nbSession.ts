@@ -34,7 +34,7 @@ class Session {
     private queue: Promise<unknown> = Promise.resolve();
     private nextId = 1;
 
-    constructor(readonly db: string, readonly dir: string, readonly pid: number) {}
+    constructor(readonly db: string, readonly dir: string) {}
 
     private connect(): Promise<net.Socket> {
         if (this.socket && !this.socket.destroyed) return Promise.resolve(this.socket);
@@ -90,13 +90,25 @@ class Session {
 
     stop(): void {
         this.socket?.destroy();
+        stopDaemonIn(this.dir, "SIGTERM");
+    }
+}
+
+/**
+ * Stops the daemon that a session directory's pidfile names (only a process started with that pidfile:
+ * pidFromPidfile checks) and removes the directory. False when no such daemon runs (yet).
+ */
+function stopDaemonIn(dir: string, signal: NodeJS.Signals): boolean {
+    const pid = pidFromPidfile(path.join(dir, "nbctl.pid"));
+    if (pid !== undefined) {
         try {
-            process.kill(this.pid, "SIGTERM");
+            process.kill(pid, signal);
         } catch {
             // already gone
         }
-        fs.rmSync(this.dir, { recursive: true, force: true });
     }
+    fs.rmSync(dir, { recursive: true, force: true });
+    return pid !== undefined;
 }
 
 /** The daemons of providers that are gone (killed before they could stop theirs), stopped by their pidfiles' PIDs. */
@@ -110,10 +122,7 @@ export function reapOrphanedSessions(): void {
         } catch {
             // the provider is gone
         }
-        const dir = path.join(os.tmpdir(), entry);
-        const pid = pidFromPidfile(path.join(dir, "nbctl.pid"));
-        if (pid !== undefined) process.kill(pid, "SIGTERM");
-        fs.rmSync(dir, { recursive: true, force: true });
+        stopDaemonIn(path.join(os.tmpdir(), entry), "SIGTERM");
     }
 }
 
@@ -127,9 +136,7 @@ async function startSession(db: string): Promise<Session> {
         await runCommand({ kind: "local" }, nbctlDaemonArgv(db, dir), { timeoutMs: START_TIMEOUT_MS });
     } catch (error) {
         // The half-started daemon (its parent was killed at the timeout) goes too, by its pidfile's PID.
-        const orphan = pidFromPidfile(pidfile);
-        if (orphan !== undefined) try { process.kill(orphan, "SIGKILL"); } catch { /* gone */ }
-        fs.rmSync(dir, { recursive: true, force: true });
+        stopDaemonIn(dir, "SIGKILL");
         starting.delete(dir);
         throw new Error(`ovn-nbctl daemon for ${db} did not start within ${START_TIMEOUT_MS / 1000} s: is the database answering?\n${(error as Error).message}`);
     }
@@ -137,7 +144,7 @@ async function startSession(db: string): Promise<Session> {
     const pid = pidFromPidfile(pidfile);
     if (pid === undefined) throw new Error(`ovn-nbctl --detach for ${db} left no running daemon: see ${dir}/nbctl.log`);
     sessionStats.started++;
-    const session = new Session(db, dir, pid);
+    const session = new Session(db, dir);
     running.push(session);
     return session;
 }
@@ -169,10 +176,9 @@ async function stopStarting(withinMs: number): Promise<void> {
     const deadline = Date.now() + withinMs;
     while (starting.size > 0) {
         for (const dir of [...starting]) {
-            const pid = pidFromPidfile(path.join(dir, "nbctl.pid"));
-            if (pid === undefined && Date.now() < deadline) continue;
-            if (pid !== undefined) try { process.kill(pid, "SIGKILL"); } catch { /* gone */ }
-            fs.rmSync(dir, { recursive: true, force: true });
+            const pidfileWritten = pidFromPidfile(path.join(dir, "nbctl.pid")) !== undefined;
+            if (!pidfileWritten && Date.now() < deadline) continue;
+            stopDaemonIn(dir, "SIGKILL");
             starting.delete(dir);
         }
         if (starting.size > 0) await new Promise((r) => setTimeout(r, 20));
@@ -182,10 +188,8 @@ async function stopStarting(withinMs: number): Promise<void> {
 /** Stops every daemon this process started (synchronously: also from an exit handler). */
 export function closeNbSessions(): void {
     for (const session of running.splice(0)) session.stop();
-    for (const dir of starting) {
-        const pid = pidFromPidfile(path.join(dir, "nbctl.pid"));
-        if (pid !== undefined) try { process.kill(pid, "SIGKILL"); } catch { /* gone */ }
-    }
+    for (const dir of starting) stopDaemonIn(dir, "SIGKILL");
+    starting.clear();
     sessions.clear();
     // A bench's count of database round trips: OVNLAB_NB_STATS names a file that gets one JSON line per provider process.
     const statsFile = process.env.OVNLAB_NB_STATS;

@@ -1,13 +1,13 @@
 // Where commands run: the local host, a network namespace on it, or a node
-// reached over SSH. A transport is plain data so that dynamic providers can
+// reached over SSH. A transport is plain data so that resources can
 // carry it in their inputs (and state); `runCommand` turns it into an argv.
 //
 // Commands are argv arrays executed without a shell. Only SSH needs a remote
 // shell; there every word goes through `shellQuote`, the one audited quoting
 // function.
 //
-// These functions are captured by Pulumi's closure serializer into dynamic
-// provider state, so they keep their imports inside their bodies.
+// (Their `require` calls inside function bodies date from the dynamic providers, whose code Pulumi
+// serialized; since the provider plugin they are only lazy loads.)
 
 export type TransportSpec =
     | { kind: "local" }

@@ -7,7 +7,7 @@ import * as provider from "@pulumi/pulumi/provider";
 import { enableNbSessions } from "../components/nbSession";
 import { handlerFor } from "./registry";
 import { buildSchema } from "./packageSchema";
-import { containsUnknown, unwrapSecrets, wrapSecrets } from "./wire";
+import { unwrapSecrets, wrapSecrets } from "./wire";
 
 export const VERSION: string = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")).version;
 
@@ -20,13 +20,11 @@ export const ovnlabProvider: provider.Provider = {
         return JSON.stringify(buildSchema(VERSION));
     },
 
-    async check(urn, olds, news) {
+    async check(urn, _olds, news) {
         const handler = handlerFor(urn);
         const withDefaults = { ...(handler.defaults ?? {}), ...news };
-        const { plain } = unwrapSecrets(withDefaults);
-        // In a preview some inputs are not known yet: what is known is still checked.
-        const failures = handler.check ? handler.check(plain).filter((f) => !containsUnknown(plain[f.property.split(".")[0]])) : [];
-        void olds;
+        // In a preview some inputs are not known yet: checkFields leaves those to create.
+        const failures = handler.check?.(unwrapSecrets(withDefaults).plain) ?? [];
         return { inputs: withDefaults, failures };
     },
 

@@ -6,8 +6,7 @@
 /** The engine's marker of a special value, and the kind that marks a secret. */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-/** An input not yet known (in a preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { containsUnknown, UNKNOWN } from "../components/checkFields";
 
 type Props = Record<string, unknown>;
 
@@ -44,12 +43,4 @@ export function unwrapSecrets(props: Props | undefined): { plain: Props; secretK
 export function wrapSecrets(props: Props | undefined, secretKeys: Set<string>): Props | undefined {
     if (!props) return props;
     return Object.fromEntries(Object.entries(props).map(([k, v]) => [k, secretKeys.has(k) && v !== undefined ? { [SIG_KEY]: SECRET_SIG, value: v } : v]));
-}
-
-/** Whether a value (or anything inside it) is not known yet. */
-export function containsUnknown(value: unknown): boolean {
-    if (value === UNKNOWN) return true;
-    if (Array.isArray(value)) return value.some(containsUnknown);
-    if (typeof value === "object" && value !== null) return Object.values(value).some(containsUnknown);
-    return false;
 }

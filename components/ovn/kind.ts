@@ -12,7 +12,8 @@ import * as pulumi from "../pulumiCore";
 import { checkFields, FieldRule } from "../checkFields";
 import { validOvsdbRemote } from "../hostCommands";
 import { databaseGone, nbctl } from "../nbSession";
-import { DbEndpoint, displayTransaction, listTables, NbCommand, parseJsonTables, Row, rowName, setExternalIds, stringMap } from "../ovnNbctl";
+import { sameValue } from "../hostRuntime";
+import { DbEndpoint, displayTransaction, listTables, NbCommand, parseJsonTables, Row, rowName, setExternalIds, stringMap, stringSet } from "../ovnNbctl";
 import { ResourceHandler } from "../resource";
 import { transportArgv } from "../transport";
 
@@ -46,16 +47,19 @@ export interface NbKind<A extends NbRowArgs> {
     defaults?: Partial<A>;
 }
 
+/** A database endpoint, checked as the transport and ovn-nbctl's --db would take it (rows and listeners alike). */
+export const ENDPOINT_FIELD: FieldRule = {
+    validate: (e: DbEndpoint) => {
+        if (typeof e !== "object" || typeof e.db !== "string" || typeof e.transport !== "object") throw new Error("not an endpoint");
+        transportArgv(e.transport, ["true"]);
+        if (e.db) validOvsdbRemote(e.db);
+    },
+    valid: '{transport: {kind: "local"} (or netns/ssh), db: "unix:/path/ovnnb_db.sock" or "tcp:IP:PORT" or "ssl:IP:PORT"}',
+};
+
 /** What every row's check validates, with the builders' own validation. */
 const ROW_FIELDS: Record<string, FieldRule> = {
-    endpoint: {
-        validate: (e: DbEndpoint) => {
-            if (typeof e !== "object" || typeof e.db !== "string" || typeof e.transport !== "object") throw new Error("not an endpoint");
-            transportArgv(e.transport, ["true"]);
-            if (e.db) validOvsdbRemote(e.db);
-        },
-        valid: '{transport: {kind: "local"} (or netns/ssh), db: "unix:/path/ovnnb_db.sock" or "tcp:IP:PORT" or "ssl:IP:PORT"}',
-    },
+    endpoint: ENDPOINT_FIELD,
     name: { validate: rowName, valid: "a-z first, then a-z 0-9 and -, at most 63 characters (e.g. ls-node1)" },
     externalIds: {
         validate: (ids: Record<string, string>) => setExternalIds("Logical_Switch", "x", ids),
@@ -104,6 +108,9 @@ export function ownedIds(row: Row, wanted: Record<string, string>): Record<strin
 
 export const byName = (rows: Row[] | undefined, name: string) => (rows ?? []).find((r) => r.name === name);
 
+/** The row of `parents` whose `ports` column holds `child` (a port's router or switch). */
+export const portOwner = (parents: Row[] | undefined, child: Row) => (parents ?? []).find((p) => stringSet(p.ports).includes(child.uuid));
+
 /** A kind whose row is only its name and ownership marks (a router, a switch): `<add> NAME`, `<del> NAME`. */
 export function namedRowKind(table: string, add: (name: string) => NbCommand, del: (name: string) => NbCommand): NbKind<NbRowArgs> {
     return {
@@ -116,8 +123,6 @@ export function namedRowKind(table: string, add: (name: string) => NbCommand, de
         read: (_s, row, a) => ({ name: a.name, externalIds: ownedIds(row, a.externalIds) }),
     };
 }
-
-const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Inputs that are derived for display and never drive a change. */
 const DISPLAY_ONLY = ["command"];

@@ -2,9 +2,9 @@
 // found by name; its router is the one whose `ports` holds it.
 import * as pulumi from "../../pulumiCore";
 import { validIpv4Cidr, validMac } from "../../hostCommands";
-import { lrpAdd, lrpDel, lrpSetColumns, Row, rowName, setExternalIds, stringSet } from "../../ovnNbctl";
+import { lrpAdd, lrpDel, lrpSetColumns, rowName, setExternalIds, stringSet } from "../../ovnNbctl";
 import { OvnlabResource } from "../../resource";
-import { byName, createCommand, InputsOf, NbKind, nbHandler, NbRowArgs, ownedIds } from "../kind";
+import { byName, createCommand, portOwner, InputsOf, NbKind, nbHandler, NbRowArgs, ownedIds } from "../kind";
 
 export interface LogicalRouterPortArgs extends NbRowArgs {
     router: string;
@@ -13,7 +13,6 @@ export interface LogicalRouterPortArgs extends NbRowArgs {
 }
 
 const TABLE = "Logical_Router_Port";
-const owner = (parents: Row[] | undefined, child: Row) => (parents ?? []).find((p) => stringSet(p.ports).includes(child.uuid));
 
 export const logicalRouterPortKind: NbKind<LogicalRouterPortArgs> = {
     tables: [TABLE, "Logical_Router"],
@@ -34,7 +33,7 @@ export const logicalRouterPortKind: NbKind<LogicalRouterPortArgs> = {
     find: (s, a) => byName(s[TABLE], a.name),
     read: (s, row, a) => ({
         name: a.name,
-        router: String(owner(s.Logical_Router, row)?.name ?? ""),
+        router: String(portOwner(s.Logical_Router, row)?.name ?? ""),
         mac: String(row.mac),
         networks: stringSet(row.networks),
         externalIds: ownedIds(row, a.externalIds),

@@ -1,9 +1,9 @@
 // OVN kind: a logical switch port (`ovn-nbctl lsp-add ls-node1 netsho1`, then its type,
 // addresses and options), found by name; its switch is the one whose `ports` holds it.
 import * as pulumi from "../../pulumiCore";
-import { lspAdd, lspDel, lspSetAddresses, lspSetOptions, lspSetType, NbCommand, Row, rowName, setExternalIds, stringMap, stringSet } from "../../ovnNbctl";
+import { lspAdd, lspDel, lspSetAddresses, lspSetOptions, lspSetType, NbCommand, rowName, setExternalIds, stringMap, stringSet } from "../../ovnNbctl";
 import { OvnlabResource } from "../../resource";
-import { byName, createCommand, InputsOf, NbKind, nbHandler, NbRowArgs, ownedIds } from "../kind";
+import { byName, createCommand, portOwner, InputsOf, NbKind, nbHandler, NbRowArgs, ownedIds } from "../kind";
 
 export interface LogicalSwitchPortArgs extends NbRowArgs {
     switch: string;
@@ -14,7 +14,6 @@ export interface LogicalSwitchPortArgs extends NbRowArgs {
 }
 
 const TABLE = "Logical_Switch_Port";
-const owner = (parents: Row[] | undefined, child: Row) => (parents ?? []).find((p) => stringSet(p.ports).includes(child.uuid));
 
 function columns(a: LogicalSwitchPortArgs): NbCommand[] {
     return [lspSetType(a.name, a.type), lspSetAddresses(a.name, a.addresses), lspSetOptions(a.name, a.options), setExternalIds(TABLE, a.name, a.externalIds)];
@@ -39,7 +38,7 @@ export const logicalSwitchPortKind: NbKind<LogicalSwitchPortArgs> = {
     find: (s, a) => byName(s[TABLE], a.name),
     read: (s, row, a) => ({
         name: a.name,
-        switch: String(owner(s.Logical_Switch, row)?.name ?? ""),
+        switch: String(portOwner(s.Logical_Switch, row)?.name ?? ""),
         type: String(row.type ?? ""),
         addresses: stringSet(row.addresses),
         options: stringMap(row.options),
