@@ -6,8 +6,8 @@ import * as path from "path";
 import { RunError } from "@pulumi/pulumi/errors";
 import { getStack } from "@pulumi/pulumi/metadata";
 import { allConfig } from "@pulumi/pulumi/runtime/config";
-import { ConfigError, validateConfig } from "./components/config";
-import { planLab } from "./components/ipPlan";
+import { ConfigError, validateConfig } from "./components/plan/config";
+import { planLab } from "./components/plan/ipPlan";
 import { Lab } from "./components/lab";
 
 // The Node.js runner installs source-map-support, which makes every stack trace the SDK captures (one per

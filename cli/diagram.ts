@@ -6,9 +6,9 @@
 // --plan: the plan alone, as docs/ holds it: npm run diagram -- --stack dev --plan --out docs
 import { mkdirSync, writeFileSync } from "fs";
 import { join, resolve } from "path";
-import { validateConfig } from "../components/config";
-import { LabPlan, planLab } from "../components/ipPlan";
-import { runCommand } from "../components/transport";
+import { validateConfig } from "../components/plan/config";
+import { LabPlan, planLab } from "../components/plan/ipPlan";
+import { runCommand } from "../components/transport/transport";
 import { labOutputs, openStack, optionValue, stackFileConfig, stackName } from "./pulumiWorkspace";
 import { dotDiagram, dotRenderArgv, markdownPage, mermaidDiagram, Topology, topologyFromPlan, withDeployment } from "./topologyDiagram";
 

@@ -4,9 +4,9 @@
 // output is read and printed. Pure: cli/show.ts runs the commands.
 import type { Unwrap } from "@pulumi/pulumi";
 import type { NodeSummary } from "../components/lab";
-import { Argv, ovsVsctl, validInterface, validNamespace, validPath, validSocketPath } from "../components/hostCommands";
-import { ctlArgv } from "../components/ovnNbctl";
-import { renderArgv, transportArgv, TransportSpec } from "../components/transport";
+import { Argv, ovsVsctl, validInterface, validNamespace, validPath, validSocketPath } from "../components/commands/hostCommands";
+import { ctlArgv } from "../components/commands/ovnNbctl";
+import { renderArgv, transportArgv, TransportSpec } from "../components/transport/transport";
 import type { LabOutputs } from "./pulumiWorkspace";
 
 /** Where one node's OVS is reached (netns driver). */

@@ -2,7 +2,7 @@
 // OpenFlow rules on br-int, the datapath flows, br-int's MAC learning table,
 // and for OVN labs `ovn-nbctl show` / `ovn-sbctl show`.
 //   npm run show [-- --stack NAME] [--json]
-import { runCommand } from "../components/transport";
+import { runCommand } from "../components/transport/transport";
 import {
     centralAccess, centralProbes, nodeAccess, NodeProbeId, nodeProbes, parseFdb, Probe, probeCommand, ProbeResult, renderShow,
     ShowReport, summarizeOpenFlow,

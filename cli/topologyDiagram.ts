@@ -4,9 +4,9 @@
 // plan, optionally checked against what a deployed stack's outputs say runs.
 // Emits Mermaid (GitHub renders it in Markdown) and Graphviz DOT (rendered to
 // SVG by `dot`). Pure: cli/diagram.ts writes the files and runs dot.
-import type { Driver, Experiment } from "../components/config";
-import { Argv, containerName, namespaceName, underlayBridgeName, validPath } from "../components/hostCommands";
-import type { LabPlan } from "../components/ipPlan";
+import type { Driver, Experiment } from "../components/plan/config";
+import { Argv, containerName, namespaceName, underlayBridgeName, validPath } from "../components/commands/hostCommands";
+import type { LabPlan } from "../components/plan/ipPlan";
 import type { LabOutputs } from "./pulumiWorkspace";
 
 export interface TopologyContainer {

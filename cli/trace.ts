@@ -3,7 +3,7 @@
 // and prints the datapaths it crosses: switch, router, switch, port.
 //   npm run trace -- FROM TO [--stack NAME] [--detailed] [--json]
 // --detailed adds ovn-trace's table-by-table backtrace; --json prints the parsed route.
-import { renderArgv, runCommand } from "../components/transport";
+import { renderArgv, runCommand } from "../components/transport/transport";
 import { LabOutputs, labOutputs, openStack, positionalArgs, stackName } from "./pulumiWorkspace";
 import { echoMicroflow, ovnTraceArgv, parseTraceSummary, planEcho, renderRoute, routeVerdict, TraceFormat, TraceRoute } from "./traceFlow";
 

@@ -1,21 +1,21 @@
 // The whole lab of one stack: nodes from the chosen driver, the OVN central,
 // the router lr0, one NodeSwitch per node and one Workload per container,
 // created in dependency order and destroyed in reverse.
-import * as pulumi from "./pulumiCore";
-import { ContainerImage } from "./containerImage";
-import { containerPortArgs } from "./containerPort";
-import { DbConnection } from "./dbConnection";
-import { centralLayout } from "./hostCommands";
-import { LabPlan, NodePlan } from "./ipPlan";
-import { LogicalRouter, LogicalSwitchPort } from "./nbResources";
-import { NetnsNode } from "./netnsNode";
-import { NodeSwitch } from "./nodeSwitch";
-import { OvnCentral } from "./ovnCentral";
-import { Pki } from "./pki";
-import { DbEndpoint } from "./ovnNbctl";
-import { Underlay } from "./underlay";
-import { dockerWorkloads, VagrantNodes } from "./vagrantNodes";
-import { Workload, WorkloadHost } from "./workload";
+import * as pulumi from "./kit/pulumiCore";
+import { ContainerImage } from "./workloads/containerImage";
+import { containerPortArgs } from "./ovn/containerPort";
+import { DbConnection } from "./ovn/dbConnection";
+import { centralLayout } from "./commands/hostCommands";
+import { LabPlan, NodePlan } from "./plan/ipPlan";
+import { LogicalRouter, LogicalSwitchPort } from "./ovn/nbResources";
+import { NetnsNode } from "./drivers/netns/netnsNode";
+import { NodeSwitch } from "./ovn/nodeSwitch";
+import { OvnCentral } from "./drivers/netns/ovnCentral";
+import { Pki } from "./drivers/netns/pki";
+import { DbEndpoint } from "./commands/ovnNbctl";
+import { Underlay } from "./drivers/netns/underlay";
+import { dockerWorkloads, VagrantNodes } from "./drivers/vagrant/vagrantNodes";
+import { Workload, WorkloadHost } from "./workloads/workload";
 
 /** The certificate both database servers present. */
 const CENTRAL_CERTIFICATE = "central";

@@ -4,7 +4,7 @@
 import * as path from "path";
 import * as fs from "fs";
 import * as provider from "@pulumi/pulumi/provider";
-import { enableNbSessions } from "../components/nbSession";
+import { enableNbSessions } from "../components/ovn/nbSession";
 import { handlerFor } from "./registry";
 import { buildSchema } from "./packageSchema";
 import { unwrapSecrets, wrapSecrets } from "./wire";

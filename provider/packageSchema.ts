@@ -2,7 +2,7 @@
 // with its inputs and outputs, so other Pulumi languages (YAML: see
 // test/e2e/yamlProgram.test.ts) can use them. provider/schema.json is this,
 // written by `npm run schema`; a unit test keeps both in step with the registry.
-import { PACKAGE } from "../components/resource";
+import { PACKAGE } from "../components/kit/resource";
 
 type Prop = "string" | "integer" | "boolean" | "string[]" | "map" | "any" | `#${string}`;
 interface KindSpec {

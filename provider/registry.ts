@@ -1,20 +1,20 @@
 // Every resource kind the ovnlab provider serves, by type token. A kind is
 // registered here once; the resource class in components/ names the same
 // token (a unit test checks that both lists agree).
-import { containerProvider } from "../components/container";
-import { containerImageProvider } from "../components/containerImage";
-import { containerPlugProvider } from "../components/containerPlug";
-import { dbConnectionProvider } from "../components/dbConnection";
-import { providers as nb } from "../components/nbResources";
-import { netnsNodeProvider } from "../components/netnsNode";
-import { nodeProvisioningProvider } from "../components/nodeProvisioning";
-import { ovnCentralProvider } from "../components/ovnCentral";
-import { ovnChassisProvider } from "../components/ovnChassis";
-import { pkiProvider } from "../components/pki";
-import { processSandboxProvider } from "../components/processSandbox";
-import { ResourceHandler } from "../components/resource";
-import { underlayProvider } from "../components/underlay";
-import { vagrantMachineProvider, vagrantProjectProvider } from "../components/vagrantMachine";
+import { containerProvider } from "../components/workloads/container";
+import { containerImageProvider } from "../components/workloads/containerImage";
+import { containerPlugProvider } from "../components/workloads/containerPlug";
+import { dbConnectionProvider } from "../components/ovn/dbConnection";
+import { providers as nb } from "../components/ovn/nbResources";
+import { netnsNodeProvider } from "../components/drivers/netns/netnsNode";
+import { nodeProvisioningProvider } from "../components/drivers/vagrant/nodeProvisioning";
+import { ovnCentralProvider } from "../components/drivers/netns/ovnCentral";
+import { ovnChassisProvider } from "../components/ovn/ovnChassis";
+import { pkiProvider } from "../components/drivers/netns/pki";
+import { processSandboxProvider } from "../components/workloads/processSandbox";
+import { ResourceHandler } from "../components/kit/resource";
+import { underlayProvider } from "../components/drivers/netns/underlay";
+import { vagrantMachineProvider, vagrantProjectProvider } from "../components/drivers/vagrant/vagrantMachine";
 
 export const HANDLERS: Record<string, ResourceHandler> = {
     "ovnlab:nb:LogicalRouter": nb.logicalRouter,

@@ -6,7 +6,7 @@
 /** The engine's marker of a special value, and the kind that marks a secret. */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-export { containsUnknown, UNKNOWN } from "../components/checkFields";
+export { containsUnknown, UNKNOWN } from "../components/kit/checkFields";
 
 type Props = Record<string, unknown>;
 

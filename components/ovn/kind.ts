@@ -8,14 +8,14 @@
 // (discarded by every write, at most 30 s old), so a refresh of any number of
 // rows is one round trip. Transactions and snapshots go through the
 // provider's long-lived ovn-nbctl session (../nbSession.ts).
-import * as pulumi from "../pulumiCore";
-import { checkFields, FieldRule } from "../checkFields";
-import { validOvsdbRemote } from "../hostCommands";
-import { databaseGone, nbctl } from "../nbSession";
-import { sameValue } from "../hostRuntime";
-import { DbEndpoint, displayTransaction, listTables, NbCommand, parseJsonTables, Row, rowName, setExternalIds, stringMap, stringSet } from "../ovnNbctl";
-import { ResourceHandler } from "../resource";
-import { transportArgv } from "../transport";
+import * as pulumi from "../kit/pulumiCore";
+import { checkFields, FieldRule } from "../kit/checkFields";
+import { validOvsdbRemote } from "../commands/hostCommands";
+import { databaseGone, nbctl } from "./nbSession";
+import { sameValue } from "../kit/hostRuntime";
+import { DbEndpoint, displayTransaction, listTables, NbCommand, parseJsonTables, Row, rowName, setExternalIds, stringMap, stringSet } from "../commands/ovnNbctl";
+import { ResourceHandler } from "../kit/resource";
+import { transportArgv } from "../transport/transport";
 
 /** Inputs every northbound row has. */
 export interface NbRowArgs {

@@ -11,7 +11,7 @@
 import { execFileSync } from "child_process";
 import { join } from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pidFromPidfile } from "../../components/hostRuntime";
+import { pidFromPidfile } from "../../components/kit/hostRuntime";
 import { DockerEngine, ensureDocker } from "../helpers/docker";
 import { cleanupLab, devLabConfig, devLabPingFailures, labLeftovers, msUntilDevLabPings, NOTHING_LEFT, pings } from "../helpers/lab";
 import { uniqueLabId } from "../helpers/names";

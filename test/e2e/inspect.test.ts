@@ -9,8 +9,8 @@ import { LabOutputs, labOutputs, stackFileConfig } from "../../cli/pulumiWorkspa
 import { inspectLab } from "../../cli/show";
 import { topologyFromPlan, withDeployment } from "../../cli/topologyDiagram";
 import { renderTrace, traceEcho } from "../../cli/trace";
-import { validateConfig } from "../../components/config";
-import { planLab } from "../../components/ipPlan";
+import { validateConfig } from "../../components/plan/config";
+import { planLab } from "../../components/plan/ipPlan";
 import { labContainers, labIptablesRules, labLinks, labNamespaces } from "../helpers/lab";
 import { TestStack } from "../helpers/pulumiStack";
 import { useTestLab } from "../helpers/testLab";

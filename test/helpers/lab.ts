@@ -6,9 +6,9 @@ import { execFileSync } from "child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
-import { LAB_LABEL } from "../../components/hostCommands";
-import { stopDaemon } from "../../components/hostRuntime";
-import { underlayProvider } from "../../components/underlay";
+import { LAB_LABEL } from "../../components/commands/hostCommands";
+import { stopDaemon } from "../../components/kit/hostRuntime";
+import { underlayProvider } from "../../components/drivers/netns/underlay";
 
 /** Controllers first, then northd and the OVN databases, then vswitchd, then the Open_vSwitch database (recipe pitfall 6). */
 const STOP_ORDER = ["ovn-controller", "ovn-northd", "ovnnb_db", "ovnsb_db", "ovs-vswitchd", "ovsdb-server"];

@@ -2,8 +2,8 @@
 // with its parent and dependsOn (which the mocks themselves do not expose):
 // a transformation on the Lab sees each child's options as it is constructed.
 import * as pulumi from "@pulumi/pulumi";
-import { validateConfig } from "../../components/config";
-import { LabPlan, planLab } from "../../components/ipPlan";
+import { validateConfig } from "../../components/plan/config";
+import { LabPlan, planLab } from "../../components/plan/ipPlan";
 
 export interface Registered {
     type: string;

@@ -1,6 +1,6 @@
 // Calls a resource handler's methods the way the Pulumi engine does, with the
 // optional parts of their results checked once here instead of in every test.
-import { ResourceHandler } from "../../components/resource";
+import { ResourceHandler } from "../../components/kit/resource";
 
 type Provider<I, O> = ResourceHandler<I, O>;
 

@@ -5,7 +5,7 @@
 import { execFileSync } from "child_process";
 import { existsSync, rmSync } from "fs";
 import { join, resolve } from "path";
-import { vagrantEnvironment } from "../../components/vagrantCommands";
+import { vagrantEnvironment } from "../../components/commands/vagrant";
 import { labContainers } from "./lab";
 
 const PROJECT_ROOT = resolve(__dirname, "../..");

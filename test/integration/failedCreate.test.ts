@@ -1,7 +1,7 @@
 // A create that fails partway is not recorded in Pulumi's state, so the
 // provider itself must take back what it made: nothing half-created.
 import { afterAll, describe, expect, it } from "vitest";
-import { netnsNodeProvider } from "../../components/netnsNode";
+import { netnsNodeProvider } from "../../components/drivers/netns/netnsNode";
 import { cleanupLab, labLinks, labNamespaces } from "../helpers/lab";
 import { uniqueLabId } from "../helpers/names";
 import { existsSync } from "fs";

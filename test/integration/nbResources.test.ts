@@ -1,9 +1,9 @@
 // The northbound providers' methods, called directly against a real ovsdb-server.
 import { execFileSync } from "child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dbConnectionProvider, DbConnectionArgs } from "../../components/dbConnection";
-import { forgetNbSnapshots, LogicalRouterPortArgs, LogicalSwitchPortArgs, NbRowArgs, providers } from "../../components/nbResources";
-import { DbEndpoint } from "../../components/ovnNbctl";
+import { dbConnectionProvider, DbConnectionArgs } from "../../components/ovn/dbConnection";
+import { forgetNbSnapshots, LogicalRouterPortArgs, LogicalSwitchPortArgs, NbRowArgs, providers } from "../../components/ovn/nbResources";
+import { DbEndpoint } from "../../components/commands/ovnNbctl";
 import { startOvnDb, ThrowawayDb } from "../helpers/ovsdb";
 
 let nb: ThrowawayDb;

@@ -7,10 +7,10 @@ import { existsSync, mkdtempSync, readdirSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { forgetNbSnapshots, providers } from "../../components/nbResources";
-import { closeNbSessions, nbctl, reapOrphanedSessions, sessionStats, useNbSessions } from "../../components/nbSession";
-import { nbctlDaemonArgv } from "../../components/ovnNbctl";
-import { DbEndpoint } from "../../components/ovnNbctl";
+import { forgetNbSnapshots, providers } from "../../components/ovn/nbResources";
+import { closeNbSessions, nbctl, reapOrphanedSessions, sessionStats, useNbSessions } from "../../components/ovn/nbSession";
+import { nbctlDaemonArgv } from "../../components/commands/ovnNbctl";
+import { DbEndpoint } from "../../components/commands/ovnNbctl";
 import { startOvnDb, ThrowawayDb } from "../helpers/ovsdb";
 import { isAlive, pidFromFile, stopPid } from "../helpers/processes";
 

@@ -4,12 +4,12 @@
 import { execFileSync } from "child_process";
 import { existsSync } from "fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ContainerOutputs, containerProvider } from "../../components/container";
-import { ContainerImageOutputs, containerImageProvider } from "../../components/containerImage";
-import { ContainerPlugOutputs, containerPlugProvider } from "../../components/containerPlug";
-import { nodeLayout } from "../../components/hostCommands";
-import { NetnsNodeOutputs, netnsNodeProvider } from "../../components/netnsNode";
-import { UnderlayOutputs, underlayProvider } from "../../components/underlay";
+import { ContainerOutputs, containerProvider } from "../../components/workloads/container";
+import { ContainerImageOutputs, containerImageProvider } from "../../components/workloads/containerImage";
+import { ContainerPlugOutputs, containerPlugProvider } from "../../components/workloads/containerPlug";
+import { nodeLayout } from "../../components/commands/hostCommands";
+import { NetnsNodeOutputs, netnsNodeProvider } from "../../components/drivers/netns/netnsNode";
+import { UnderlayOutputs, underlayProvider } from "../../components/drivers/netns/underlay";
 import { DockerEngine, ensureDocker } from "../helpers/docker";
 import { cleanupLab, labContainers, labLinks, labNamespaces } from "../helpers/lab";
 import { uniqueLabId } from "../helpers/names";

@@ -4,8 +4,8 @@
 // lines, and nothing else. The real `pulumi preview` of each is in
 // test/e2e/badInput.test.ts.
 import { describe, expect, it } from "vitest";
-import { ConfigError, validateConfig } from "../../components/config";
-import { planLab } from "../../components/ipPlan";
+import { ConfigError, validateConfig } from "../../components/plan/config";
+import { planLab } from "../../components/plan/ipPlan";
 import { asPulumiDelivers, BAD_CONFIGS } from "../helpers/badConfigs";
 
 function rejection(raw: Record<string, unknown>): ConfigError {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, defaultLabId, validateConfig } from "../../components/config";
+import { ConfigError, defaultLabId, validateConfig } from "../../components/plan/config";
 
 function issuesOf(raw: Record<string, unknown>): ConfigError {
     try {

@@ -2,7 +2,7 @@
 // parsers, and hostile values that must be rejected or stay one literal word.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import * as cmd from "../../components/hostCommands";
+import * as cmd from "../../components/commands/hostCommands";
 
 const layout = cmd.nodeLayout("/tmp/ovnlab-t1", "node1");
 const central = cmd.centralLayout("/tmp/ovnlab-t1");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, validateConfig } from "../../components/config";
-import { planLab, subnetPrefixFor } from "../../components/ipPlan";
+import { ConfigError, validateConfig } from "../../components/plan/config";
+import { planLab, subnetPrefixFor } from "../../components/plan/ipPlan";
 
 const plan = (raw: Record<string, unknown> = {}) => planLab(validateConfig(raw, "dev"));
 

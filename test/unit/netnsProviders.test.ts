@@ -2,13 +2,13 @@
 // decide (update, replace, repair), that state written by an older version
 // (fewer fields) diffs clean.
 import { describe, expect, it } from "vitest";
-import { containerProvider, ContainerOutputs } from "../../components/container";
-import { containerImageProvider } from "../../components/containerImage";
-import { ContainerPlugArgs, ContainerPlugOutputs, containerPlugProvider } from "../../components/containerPlug";
-import { diffSettings, sameValue } from "../../components/hostRuntime";
-import { NetnsNodeArgs, NetnsNodeOutputs, netnsNodeProvider, nodeSettings } from "../../components/netnsNode";
-import { ovnCentralProvider } from "../../components/ovnCentral";
-import { underlayProvider } from "../../components/underlay";
+import { containerProvider, ContainerOutputs } from "../../components/workloads/container";
+import { containerImageProvider } from "../../components/workloads/containerImage";
+import { ContainerPlugArgs, ContainerPlugOutputs, containerPlugProvider } from "../../components/workloads/containerPlug";
+import { diffSettings, sameValue } from "../../components/kit/hostRuntime";
+import { NetnsNodeArgs, NetnsNodeOutputs, netnsNodeProvider, nodeSettings } from "../../components/drivers/netns/netnsNode";
+import { ovnCentralProvider } from "../../components/drivers/netns/ovnCentral";
+import { underlayProvider } from "../../components/drivers/netns/underlay";
 
 const nodeArgs: NetnsNodeArgs = {
     labId: "t1", name: "node2", stateDir: "/tmp/ovnlab-t1", underlayBridge: "t1_br", underlayCidr: "172.16.56.3/24", ovn: true, centralIp: "172.16.56.2",

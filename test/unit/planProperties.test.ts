@@ -5,8 +5,8 @@
 // overlapping subnets, a duplicate address).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CONFIG_KEYS, ConfigError, validateConfig } from "../../components/config";
-import { LabPlan, planLab, subnetPrefixFor } from "../../components/ipPlan";
+import { CONFIG_KEYS, ConfigError, validateConfig } from "../../components/plan/config";
+import { LabPlan, planLab, subnetPrefixFor } from "../../components/plan/ipPlan";
 
 const toInt = (ip: string) => ip.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
 const fromInt = (n: number) => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");

@@ -4,7 +4,7 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { CONFIG_KEYS, DEFAULTS, UNSET_VALUES, validateConfig } from "../../components/config";
+import { CONFIG_KEYS, DEFAULTS, UNSET_VALUES, validateConfig } from "../../components/plan/config";
 
 const project = parse(readFileSync(join(__dirname, "../../Pulumi.yaml"), "utf8")) as {
     name: string;

@@ -1,6 +1,6 @@
 // runCommand's errors say why a command failed in words a user can act on.
 import { describe, expect, it } from "vitest";
-import { runCommand } from "../../components/transport";
+import { runCommand } from "../../components/transport/transport";
 
 const local = { kind: "local" as const };
 

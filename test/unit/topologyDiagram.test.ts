@@ -8,8 +8,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { diagramCommand, planOfStackFile, writeDiagram } from "../../cli/diagram";
 import type { LabOutputs } from "../../cli/pulumiWorkspace";
 import { dotDiagram, dotRenderArgv, markdownPage, mermaidDiagram, topologyFromPlan, withDeployment } from "../../cli/topologyDiagram";
-import { validateConfig } from "../../components/config";
-import { planLab } from "../../components/ipPlan";
+import { validateConfig } from "../../components/plan/config";
+import { planLab } from "../../components/plan/ipPlan";
 
 const topology = (raw: Record<string, unknown>) => topologyFromPlan(planLab(validateConfig({ labId: "t1", ...raw }, "t1")), "t1");
 const multiL2 = topology({});

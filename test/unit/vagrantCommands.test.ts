@@ -1,12 +1,12 @@
 // What the vagrant driver runs on the host and how it reads the answers;
 // the SSH transport it hands to everything above (sudo on a Vagrant box).
 import { describe, expect, it } from "vitest";
-import { parseStartTime, sandboxFind, sandboxStart } from "../../components/processSandbox";
-import { transportArgv } from "../../components/transport";
+import { parseStartTime, sandboxFind, sandboxStart } from "../../components/workloads/processSandbox";
+import { transportArgv } from "../../components/transport/transport";
 import {
     parseMachineState, parseSshConfig, vagrantDestroy, vagrantEnvironment, vagrantStatus, vagrantUp,
-} from "../../components/vagrantCommands";
-import { parseOvnChassisIds } from "../../components/ovnChassis";
+} from "../../components/commands/vagrant";
+import { parseOvnChassisIds } from "../../components/ovn/ovnChassis";
 
 describe("vagrant commands", () => {
     it("bring one machine up with the provider named, never with Vagrant's provisioners", () => {

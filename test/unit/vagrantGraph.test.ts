@@ -2,8 +2,8 @@
 // registers, in which order, and what stays secret. (The real thing runs in
 // test/e2e/vagrant.test.ts.)
 import { beforeAll, describe, expect, it } from "vitest";
-import { planLab } from "../../components/ipPlan";
-import { renderVagrantfile, vagrantfileSpec } from "../../components/vagrantfile";
+import { planLab } from "../../components/plan/ipPlan";
+import { renderVagrantfile, vagrantfileSpec } from "../../components/drivers/vagrant/vagrantfile";
 import { buildLabGraph, Registered, useMocks } from "../helpers/labGraph";
 
 let registered: Registered[] = [];

@@ -1,9 +1,9 @@
 // The Vagrantfile ovnlab writes for a vagrant lab, per provider (snapshots),
 // and what it refuses to write.
 import { describe, expect, it } from "vitest";
-import { validateConfig } from "../../components/config";
-import { planLab } from "../../components/ipPlan";
-import { renderNodeDefinition, renderVagrantfile, vagrantfileSpec } from "../../components/vagrantfile";
+import { validateConfig } from "../../components/plan/config";
+import { planLab } from "../../components/plan/ipPlan";
+import { renderNodeDefinition, renderVagrantfile, vagrantfileSpec } from "../../components/drivers/vagrant/vagrantfile";
 
 const vagrantfileOf = (raw: Record<string, unknown>) => renderVagrantfile(vagrantfileSpec(planLab(validateConfig({ driver: "vagrant", ...raw }, "multi-l2"))));
 

@@ -1,7 +1,7 @@
 // OVN kind: a logical router (`ovn-nbctl lr-add lr0`), found by name.
-import * as pulumi from "../../pulumiCore";
-import { lrAdd, lrDel } from "../../ovnNbctl";
-import { OvnlabResource } from "../../resource";
+import * as pulumi from "../../kit/pulumiCore";
+import { lrAdd, lrDel } from "../../commands/ovnNbctl";
+import { OvnlabResource } from "../../kit/resource";
 import { createCommand, InputsOf, namedRowKind, nbHandler, NbRowArgs } from "../kind";
 
 export type LogicalRouterArgs = NbRowArgs;

@@ -1,9 +1,9 @@
 // OVN kind: a logical router port (`ovn-nbctl lrp-add lr0 lr-node1 <mac> 10.244.1.1/24`),
 // found by name; its router is the one whose `ports` holds it.
-import * as pulumi from "../../pulumiCore";
-import { validIpv4Cidr, validMac } from "../../hostCommands";
-import { lrpAdd, lrpDel, lrpSetColumns, rowName, setExternalIds, stringSet } from "../../ovnNbctl";
-import { OvnlabResource } from "../../resource";
+import * as pulumi from "../../kit/pulumiCore";
+import { validIpv4Cidr, validMac } from "../../commands/hostCommands";
+import { lrpAdd, lrpDel, lrpSetColumns, rowName, setExternalIds, stringSet } from "../../commands/ovnNbctl";
+import { OvnlabResource } from "../../kit/resource";
 import { byName, createCommand, portOwner, InputsOf, NbKind, nbHandler, NbRowArgs, ownedIds } from "../kind";
 
 export interface LogicalRouterPortArgs extends NbRowArgs {

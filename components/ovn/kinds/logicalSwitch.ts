@@ -1,7 +1,7 @@
 // OVN kind: a logical switch (`ovn-nbctl ls-add ls-node1`), found by name.
-import * as pulumi from "../../pulumiCore";
-import { lsAdd, lsDel } from "../../ovnNbctl";
-import { OvnlabResource } from "../../resource";
+import * as pulumi from "../../kit/pulumiCore";
+import { lsAdd, lsDel } from "../../commands/ovnNbctl";
+import { OvnlabResource } from "../../kit/resource";
 import { createCommand, InputsOf, namedRowKind, nbHandler, NbRowArgs } from "../kind";
 
 export type LogicalSwitchArgs = NbRowArgs;

@@ -1,8 +1,8 @@
 // OVN kind: a logical switch port (`ovn-nbctl lsp-add ls-node1 netsho1`, then its type,
 // addresses and options), found by name; its switch is the one whose `ports` holds it.
-import * as pulumi from "../../pulumiCore";
-import { lspAdd, lspDel, lspSetAddresses, lspSetOptions, lspSetType, NbCommand, rowName, setExternalIds, stringMap, stringSet } from "../../ovnNbctl";
-import { OvnlabResource } from "../../resource";
+import * as pulumi from "../../kit/pulumiCore";
+import { lspAdd, lspDel, lspSetAddresses, lspSetOptions, lspSetType, NbCommand, rowName, setExternalIds, stringMap, stringSet } from "../../commands/ovnNbctl";
+import { OvnlabResource } from "../../kit/resource";
 import { byName, createCommand, portOwner, InputsOf, NbKind, nbHandler, NbRowArgs, ownedIds } from "../kind";
 
 export interface LogicalSwitchPortArgs extends NbRowArgs {

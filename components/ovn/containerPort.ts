@@ -2,11 +2,11 @@
 // `lsp-set-addresses netsho1 "02:00:00:00:01:03 10.244.1.3"`), and, when the
 // workload runs on a node, the chassis-side binding: its OVS interface on
 // br-int with external_ids:iface-id=<logical port>.
-import * as pulumi from "./pulumiCore";
-import { ContainerPlug, ContainerPlugArgs } from "./containerPlug";
-import { ContainerPlan } from "./ipPlan";
+import * as pulumi from "../kit/pulumiCore";
+import { ContainerPlug, ContainerPlugArgs } from "../workloads/containerPlug";
+import { ContainerPlan } from "../plan/ipPlan";
 import { LogicalSwitch, LogicalSwitchPort } from "./nbResources";
-import { DbEndpoint } from "./ovnNbctl";
+import { DbEndpoint } from "../commands/ovnNbctl";
 
 export interface ContainerPortArgs {
     endpoint: pulumi.Input<DbEndpoint>;

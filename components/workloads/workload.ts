@@ -4,15 +4,15 @@
 // (ContainerPort); in single-l2 it is a bare port on a MAC-learning bridge.
 // Where a node cannot run Docker (Vagrant's docker provider), a process in a
 // network namespace of its own stands in for the container (ProcessSandbox).
-import * as pulumi from "./pulumiCore";
+import * as pulumi from "../kit/pulumiCore";
 import { Container } from "./container";
 import { ContainerPlug } from "./containerPlug";
-import { ContainerPort } from "./containerPort";
-import { ContainerPlan } from "./ipPlan";
-import { LogicalSwitch } from "./nbResources";
-import { DbEndpoint } from "./ovnNbctl";
+import { ContainerPort } from "../ovn/containerPort";
+import { ContainerPlan } from "../plan/ipPlan";
+import { LogicalSwitch } from "../ovn/nbResources";
+import { DbEndpoint } from "../commands/ovnNbctl";
 import { ProcessSandbox } from "./processSandbox";
-import { TransportSpec } from "./transport";
+import { TransportSpec } from "../transport/transport";
 
 /** The node a workload runs on, and what holds its network namespace there. */
 export interface WorkloadHost {

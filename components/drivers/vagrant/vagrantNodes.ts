@@ -5,15 +5,15 @@
 // The central's databases listen on its underlay address (DbConnection, as
 // in the embedded lab). Everything above the machines runs over SSH with what
 // `vagrant ssh-config` reports, so it is the same code the netns lab runs.
-import * as pulumi from "./pulumiCore";
-import { VagrantProvider } from "./config";
-import { DbConnection } from "./dbConnection";
-import { LabPlan } from "./ipPlan";
+import * as pulumi from "../../kit/pulumiCore";
+import { VagrantProvider } from "../../plan/config";
+import { DbConnection } from "../../ovn/dbConnection";
+import { LabPlan } from "../../plan/ipPlan";
 import { NodeProvisioning } from "./nodeProvisioning";
-import { OvnChassis } from "./ovnChassis";
-import { DbEndpoint } from "./ovnNbctl";
+import { OvnChassis } from "../../ovn/ovnChassis";
+import { DbEndpoint } from "../../commands/ovnNbctl";
 import { provisionScript } from "./provisionScript";
-import { TransportSpec } from "./transport";
+import { TransportSpec } from "../../transport/transport";
 import { VagrantMachine, VagrantProject } from "./vagrantMachine";
 import { renderNodeDefinition, renderVagrantfile, vagrantfileSpec } from "./vagrantfile";
 

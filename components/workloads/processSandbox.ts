@@ -9,11 +9,11 @@
 //
 // The process is found by its command line: `exec -a ovnlab-<labId>-<name>`
 // makes its argv[0] the workload's unique name, so no pidfile can go stale.
-import * as pulumi from "./pulumiCore";
-import { ResourceHandler, OvnlabResource } from "./resource";
-import { containerName, validLabId, validName, validPid } from "./hostCommands";
-import { alreadyGone, diffSettings, ResourceInputs } from "./hostRuntime";
-import { runCommand, TransportSpec } from "./transport";
+import * as pulumi from "../kit/pulumiCore";
+import { ResourceHandler, OvnlabResource } from "../kit/resource";
+import { containerName, validLabId, validName, validPid } from "../commands/hostCommands";
+import { alreadyGone, diffSettings, ResourceInputs } from "../kit/hostRuntime";
+import { runCommand, TransportSpec } from "../transport/transport";
 
 export interface ProcessSandboxArgs {
     /** The node's transport (as root). */

@@ -1,13 +1,13 @@
 // A workload container: `docker run -d --network none` (ovnlab plugs eth0
 // itself, as ovs-docker does), named ovnlab-<labId>-<name> and labelled with
 // the lab id, through a transport (the local host for the netns driver).
-import * as pulumi from "./pulumiCore";
-import { ResourceHandler, OvnlabResource } from "./resource";
+import * as pulumi from "../kit/pulumiCore";
+import { ResourceHandler, OvnlabResource } from "../kit/resource";
 import {
     containerName, dockerInspect, dockerRemove, dockerRun, dockerStart, LAB_LABEL, validHostname, validLabId,
-} from "./hostCommands";
-import { alreadyGone, diffSettings, ResourceInputs } from "./hostRuntime";
-import { runCommand, TransportSpec } from "./transport";
+} from "../commands/hostCommands";
+import { alreadyGone, diffSettings, ResourceInputs } from "../kit/hostRuntime";
+import { runCommand, TransportSpec } from "../transport/transport";
 
 export interface ContainerArgs {
     /** Where docker runs. */

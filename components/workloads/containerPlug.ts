@@ -7,17 +7,17 @@
 // through the node's transport, so the same code plugs a container in a netns
 // node here and, over SSH, in a VM; the container side runs under nsenter with
 // the node's own ip/ethtool (the image may have neither).
-import * as pulumi from "./pulumiCore";
-import { ResourceHandler, OvnlabResource } from "./resource";
+import * as pulumi from "../kit/pulumiCore";
+import { ResourceHandler, OvnlabResource } from "../kit/resource";
 import {
     ethtoolTxOff, inNetnsOfPid, ipAddrAdd, ipAddrFlush, ipAddrShow, ipLinkDelete, ipLinkDetails, ipLinkSetAddressAndMtu, ipLinkSetMtu,
     ipLinkUp, ipRouteDeleteDefault, ipRouteReplaceDefault, ipRouteShowDefault, ipVethAdd, ovsVsctl,
     parseDefaultGateway, parseIpv4Cidrs, parseLinkAddress, parseLinkKind, parseOvsMap, plugInterfaceName, validContainerId, validIpv4,
     validIpv4Cidr, validMac, validMtu, validName, validPid, vsAddPort, vsDelPort, vsGetInterfaceExternalIds,
     vsPortToBridge, vsRemoveIfaceId, vsSetWorkloadIds, WORKLOAD_INTERFACE,
-} from "./hostCommands";
-import { alreadyGone, deleteLink, diffSettings, linkExists, ResourceInputs } from "./hostRuntime";
-import { runCommand, TransportSpec } from "./transport";
+} from "../commands/hostCommands";
+import { alreadyGone, deleteLink, diffSettings, linkExists, ResourceInputs } from "../kit/hostRuntime";
+import { runCommand, TransportSpec } from "../transport/transport";
 
 export interface ContainerPlugArgs {
     /** The node's transport: where its OVS runs. */

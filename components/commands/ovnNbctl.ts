@@ -2,7 +2,7 @@
 // builder per verb the walk-through types, and the parser for their
 // machine-readable output. Pure: nothing here runs anything.
 import { validOvsdbRemote } from "./hostCommands";
-import { renderArgv, TransportSpec } from "./transport";
+import { renderArgv, TransportSpec } from "../transport/transport";
 
 /** Where a northbound (or southbound) database is reached. */
 export interface DbEndpoint {

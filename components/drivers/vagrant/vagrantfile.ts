@@ -4,8 +4,8 @@
 // 172.16.56.2, node2 .3, ...). VirtualBox by default, libvirt selectable, and
 // Docker containers standing in for VMs where neither can run (CI). Pure: the
 // text is a resource input, so a preview shows exactly what will be written.
-import { VagrantProvider } from "./config";
-import { LabPlan } from "./ipPlan";
+import { VagrantProvider } from "../../plan/config";
+import { LabPlan } from "../../plan/ipPlan";
 
 export interface VagrantNode {
     name: string;

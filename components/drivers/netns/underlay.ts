@@ -2,14 +2,14 @@
 // veth joins (the walk-through's host-only network), plus the iptables rule
 // that lets bridged frames through. With bridge-nf-call-iptables=1 bridged
 // frames traverse FORWARD, whose policy dockerd sets to DROP (recipe pitfall 1).
-import * as pulumi from "./pulumiCore";
-import { ResourceHandler, OvnlabResource } from "./resource";
+import * as pulumi from "../../kit/pulumiCore";
+import { ResourceHandler, OvnlabResource } from "../../kit/resource";
 import {
     ForwardChain, ipBridgeAdd, iptablesChainExists, iptablesCheckUnderlayRule, iptablesDeleteUnderlayRule,
     iptablesInsertUnderlayRule, ipLinkUp, underlayBridgeName, validLabId,
-} from "./hostCommands";
-import { deleteLink, diffSettings, linkExists, ResourceInputs } from "./hostRuntime";
-import { runCommand, TransportSpec } from "./transport";
+} from "../../commands/hostCommands";
+import { deleteLink, diffSettings, linkExists, ResourceInputs } from "../../kit/hostRuntime";
+import { runCommand, TransportSpec } from "../../transport/transport";
 
 export interface UnderlayArgs {
     /** The bridge is `<labId>_br`. */

@@ -2,14 +2,14 @@
 // and `ovn-sbctl set-connection ptcp:6642:<ip>`, as a resource whose read is
 // `get-connection`. Bound to the central's underlay address, not 0.0.0.0 as in
 // the walk-through, so the databases are not open to every host network.
-import * as pulumi from "./pulumiCore";
-import { ResourceHandler, OvnlabResource } from "./resource";
-import { TlsFiles } from "./hostCommands";
-import { ctlArgv, CtlTool, DbEndpoint, delConnection, delSsl, displayTransaction, getConnection, getSsl, NbCommand, setConnection, setSsl } from "./ovnNbctl";
-import { checkFields } from "./checkFields";
-import { ENDPOINT_FIELD } from "./ovn/kind";
+import * as pulumi from "../kit/pulumiCore";
+import { ResourceHandler, OvnlabResource } from "../kit/resource";
+import { TlsFiles } from "../commands/hostCommands";
+import { ctlArgv, CtlTool, DbEndpoint, delConnection, delSsl, displayTransaction, getConnection, getSsl, NbCommand, setConnection, setSsl } from "../commands/ovnNbctl";
+import { checkFields } from "../kit/checkFields";
+import { ENDPOINT_FIELD } from "./kind";
 import { databaseGone } from "./nbSession";
-import { runCommand } from "./transport";
+import { runCommand } from "../transport/transport";
 
 export interface DbConnectionArgs {
     endpoint: DbEndpoint;

@@ -4,9 +4,9 @@
 // underlay address (userspace tunnelling) and br-int. Follows
 // docs/netns-lab-recipe (shared design): daemons started directly, never via
 // ovs-ctl/ovn-ctl, and stopped by the PID in their pidfiles.
-import * as pulumi from "./pulumiCore";
-import { ResourceHandler, OvnlabResource } from "./resource";
-import { DatapathType, Encap } from "./config";
+import * as pulumi from "../../kit/pulumiCore";
+import { ResourceHandler, OvnlabResource } from "../../kit/resource";
+import { DatapathType, Encap } from "../../plan/config";
 import {
     hostVethName, ipAddrAdd, ipAddrShow, ipLinkSetMaster, ipLinkShow, ipLinkUp, ipNetnsAdd,
     ipNetnsDelete, ipVethAdd, namespaceName, NODE_UNDERLAY_INTERFACE, nodeEnvironment, nodeLayout, NodeLayout,
@@ -14,9 +14,9 @@ import {
     PHYSICAL_BRIDGE, SCHEMAS, TlsFiles, validChassis, validDatapathType, validEncap, validHostname, validInterface, validIpv4, validIpv4Cidr,
     validLabId, validName, validPath, vsAddBridge, vsAddPort, vsBridgeExists, vsDisableInBand, vsInit, vsSetBridgeHwaddr, vsSetDatapathType,
     vsSetFailMode, vsSetOvnChassisIds,
-} from "./hostCommands";
-import { ResourceInputs, alreadyGone, daemonProblems, deadDaemons, deleteLink, diffSettings, ensureDaemon, linkExists, namespaceExists, removeStateDir, stopDaemon } from "./hostRuntime";
-import { runCommand, TransportSpec } from "./transport";
+} from "../../commands/hostCommands";
+import { ResourceInputs, alreadyGone, daemonProblems, deadDaemons, deleteLink, diffSettings, ensureDaemon, linkExists, namespaceExists, removeStateDir, stopDaemon } from "../../kit/hostRuntime";
+import { runCommand, TransportSpec } from "../../transport/transport";
 
 // ---- The node --------------------------------------------------------------
 

@@ -5,13 +5,13 @@
 // on the central's underlay address, for the chassis) comes from a separate
 // DbConnection resource (`set-connection`), which the databases pick up through
 // their `db:...,connections` remotes.
-import * as pulumi from "./pulumiCore";
-import { ResourceHandler, OvnlabResource } from "./resource";
+import * as pulumi from "../../kit/pulumiCore";
+import { ResourceHandler, OvnlabResource } from "../../kit/resource";
 import {
     centralLayout, CentralLayout, ovnDbInit, ovnNorthdStart, ovsdbServerStart, ovsdbToolCreate, SCHEMAS, validNamespace, validPath,
-} from "./hostCommands";
-import { daemonProblems, deadDaemons, diffSettings, ensureDaemon, namespaceExists, removeStateDir, ResourceInputs, stopDaemon } from "./hostRuntime";
-import { runCommand } from "./transport";
+} from "../../commands/hostCommands";
+import { daemonProblems, deadDaemons, diffSettings, ensureDaemon, namespaceExists, removeStateDir, ResourceInputs, stopDaemon } from "../../kit/hostRuntime";
+import { runCommand } from "../../transport/transport";
 
 export interface OvnCentralArgs {
     /** The central node's namespace (its NetnsNode's namespace output). */

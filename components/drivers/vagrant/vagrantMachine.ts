@@ -4,15 +4,15 @@
 // A machine's read is `vagrant status --machine-readable`, so one destroyed or
 // halted by hand shows up in `pulumi refresh`; its SSH access comes from
 // `vagrant ssh-config` and is a Pulumi secret (it names the machine's key).
-import * as pulumi from "./pulumiCore";
-import { ResourceHandler, OvnlabResource } from "./resource";
-import { VagrantProvider } from "./config";
-import { validName, validPath } from "./hostCommands";
-import { diffSettings, removeStateDir, ResourceInputs } from "./hostRuntime";
-import { runCommand, TransportSpec } from "./transport";
+import * as pulumi from "../../kit/pulumiCore";
+import { ResourceHandler, OvnlabResource } from "../../kit/resource";
+import { VagrantProvider } from "../../plan/config";
+import { validName, validPath } from "../../commands/hostCommands";
+import { diffSettings, removeStateDir, ResourceInputs } from "../../kit/hostRuntime";
+import { runCommand, TransportSpec } from "../../transport/transport";
 import {
     parseMachineState, parseSshConfig, vagrantDestroy, vagrantEnvironment, vagrantSshConfig, vagrantStatus, vagrantUp,
-} from "./vagrantCommands";
+} from "../../commands/vagrant";
 
 const HOST: TransportSpec = { kind: "local" };
 

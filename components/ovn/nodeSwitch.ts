@@ -1,10 +1,10 @@
 // One node's L2 domain, as the walk-through builds it: the logical switch
 // ls-nodeN, its gateway port lr-nodeN on the router (MAC 00:00:00:0N:01:01,
 // 10.244.N.1/24) and the `router`-type port ls-nodeN-lr that patches them.
-import * as pulumi from "./pulumiCore";
-import { NodePlan } from "./ipPlan";
+import * as pulumi from "../kit/pulumiCore";
+import { NodePlan } from "../plan/ipPlan";
 import { LogicalRouter, LogicalRouterPort, LogicalSwitch, LogicalSwitchPort } from "./nbResources";
-import { DbEndpoint } from "./ovnNbctl";
+import { DbEndpoint } from "../commands/ovnNbctl";
 
 export interface NodeSwitchArgs {
     endpoint: pulumi.Input<DbEndpoint>;

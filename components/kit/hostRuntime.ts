@@ -2,8 +2,8 @@
 // managed by the PID in their pidfiles (never by name). Plain functions, run
 // by the provider plugin's handlers.
 import { DiffResult } from "./resource";
-import { ipLinkDelete, ipLinkShow } from "./hostCommands";
-import { runCommand, TransportSpec } from "./transport";
+import { ipLinkDelete, ipLinkShow } from "../commands/hostCommands";
+import { runCommand, TransportSpec } from "../transport/transport";
 
 export type { ResourceInputs } from "./resource";
 

@@ -5,13 +5,13 @@
 // On destroy the image is removed only when this resource built it (it did not
 // find it already there) and no container still uses it: labs share the tag,
 // and rebuilding costs about a second, so keeping a shared image is the safe side.
-import * as pulumi from "./pulumiCore";
-import { ResourceHandler, OvnlabResource } from "./resource";
+import * as pulumi from "../kit/pulumiCore";
+import { ResourceHandler, OvnlabResource } from "../kit/resource";
 import {
     busyboxListApplets, dockerImageInspect, dockerImageRemove, dockerImport, tarDirectory, validImage, validPath,
-} from "./hostCommands";
-import { alreadyGone, diffSettings, ResourceInputs } from "./hostRuntime";
-import { runCommand, TransportSpec } from "./transport";
+} from "../commands/hostCommands";
+import { alreadyGone, diffSettings, ResourceInputs } from "../kit/hostRuntime";
+import { runCommand, TransportSpec } from "../transport/transport";
 
 export interface ContainerImageArgs {
     /** Default ovnlab/busybox; the tag is the busybox version. */

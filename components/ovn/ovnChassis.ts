@@ -2,11 +2,11 @@
 // walk-through's `ovs-vsctl set open . external-ids:ovn-remote=...
 // ovn-encap-type=... ovn-encap-ip=...` (vsSetOvnChassisIds, the same builder
 // the netns nodes use), read back with `ovs-vsctl get open . external_ids`.
-import * as pulumi from "./pulumiCore";
-import { ResourceHandler, OvnlabResource } from "./resource";
-import { OvnChassisIds, ovsVsctl, parseOvsMap, vsGetOpenVswitchExternalIds, vsRemoveOvnRemote, vsSetOvnChassisIds } from "./hostCommands";
-import { alreadyGone, diffSettings, ResourceInputs } from "./hostRuntime";
-import { runCommand, TransportSpec } from "./transport";
+import * as pulumi from "../kit/pulumiCore";
+import { ResourceHandler, OvnlabResource } from "../kit/resource";
+import { OvnChassisIds, ovsVsctl, parseOvsMap, vsGetOpenVswitchExternalIds, vsRemoveOvnRemote, vsSetOvnChassisIds } from "../commands/hostCommands";
+import { alreadyGone, diffSettings, ResourceInputs } from "../kit/hostRuntime";
+import { runCommand, TransportSpec } from "../transport/transport";
 
 export interface OvnChassisArgs {
     transport: TransportSpec;

@@ -13,9 +13,9 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { ctlArgv, DbEndpoint, NbCommand, nbctlDaemonArgv } from "./ovnNbctl";
-import { pidFromPidfile } from "./hostRuntime";
-import { renderArgv, runCommand } from "./transport";
+import { ctlArgv, DbEndpoint, NbCommand, nbctlDaemonArgv } from "../commands/ovnNbctl";
+import { pidFromPidfile } from "../kit/hostRuntime";
+import { renderArgv, runCommand } from "../transport/transport";
 
 const DIR_PREFIX = "ovnlab-nbctl-";
 const REQUEST_TIMEOUT_MS = 20_000;

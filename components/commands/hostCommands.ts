@@ -7,7 +7,7 @@
 // one literal word that neither a shell nor OVSDB's own parser can re-split.
 //
 // Plain functions and constants only: the program and the provider plugin both load it.
-import { DATAPATH_TYPES, DatapathType, Encap, ENCAPS, IMAGE_PATTERN, LAB_ID_PATTERN, NAME_PATTERN } from "./config";
+import { DATAPATH_TYPES, DatapathType, Encap, ENCAPS, IMAGE_PATTERN, LAB_ID_PATTERN, NAME_PATTERN } from "../plan/config";
 
 export type Argv = string[];
 

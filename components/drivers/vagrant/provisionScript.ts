@@ -8,8 +8,8 @@
 // `have_X` fails, so re-provisioning a provisioned node changes nothing, and
 // `--check` runs the checks alone (what a refresh does). Under pipefail no
 // pipeline ends in `grep -q` or `head`: their early exit would fail the writer.
-import { DatapathType } from "./config";
-import { PHYSICAL_BRIDGE, validDatapathType, validInterface, validIpv4Cidr, validName } from "./hostCommands";
+import { DatapathType } from "../../plan/config";
+import { PHYSICAL_BRIDGE, validDatapathType, validInterface, validIpv4Cidr, validName } from "../../commands/hostCommands";
 
 export interface ProvisionSpec {
     node: string;

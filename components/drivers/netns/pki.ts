@@ -3,11 +3,11 @@
 // files stay in the lab's state directory (the daemons read them there); the
 // private keys are also outputs marked secret, so the stack's state holds
 // them encrypted, never in plain text.
-import * as pulumi from "./pulumiCore";
-import { ResourceHandler, OvnlabResource } from "./resource";
-import { TlsFiles, validName, validPath } from "./hostCommands";
-import { ResourceInputs } from "./hostRuntime";
-import { runCommand } from "./transport";
+import * as pulumi from "../../kit/pulumiCore";
+import { ResourceHandler, OvnlabResource } from "../../kit/resource";
+import { TlsFiles, validName, validPath } from "../../commands/hostCommands";
+import { ResourceInputs } from "../../kit/hostRuntime";
+import { runCommand } from "../../transport/transport";
 
 export interface PkiArgs {
     /** Absolute directory for the CA and the certificates. */

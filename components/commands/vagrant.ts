@@ -1,7 +1,7 @@
 // What the vagrant driver runs on the host: `vagrant up|status|ssh-config|destroy`
 // as argv arrays, the environment they run with, and parsers for what they
 // print. Pure, like hostCommands: nothing here runs anything.
-import { VAGRANT_PROVIDERS, VagrantProvider } from "./config";
+import { VAGRANT_PROVIDERS, VagrantProvider } from "../plan/config";
 import { validName, validPath } from "./hostCommands";
 
 function validProvider(value: string): VagrantProvider {

@@ -2,12 +2,12 @@
 // run as root over the node's transport. Create and update run it (it changes
 // only what is missing); read runs it with --check, so a daemon that died or a
 // bridge deleted by hand shows up in `pulumi refresh`, and `up` repairs it.
-import * as pulumi from "./pulumiCore";
-import { ResourceHandler, OvnlabResource } from "./resource";
-import { validName } from "./hostCommands";
-import { alreadyGone, diffSettings, ResourceInputs } from "./hostRuntime";
+import * as pulumi from "../../kit/pulumiCore";
+import { ResourceHandler, OvnlabResource } from "../../kit/resource";
+import { validName } from "../../commands/hostCommands";
+import { alreadyGone, diffSettings, ResourceInputs } from "../../kit/hostRuntime";
 import { parseProvisionOutput } from "./provisionScript";
-import { runCommand, TransportSpec } from "./transport";
+import { runCommand, TransportSpec } from "../../transport/transport";
 
 export interface NodeProvisioningArgs {
     transport: TransportSpec;
