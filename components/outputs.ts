@@ -1,0 +1,35 @@
+// What a lab gives its user (stack outputs), whichever driver made its nodes.
+import * as pulumi from "./kit/pulumiCore";
+
+/** What a user needs to reach one node. */
+export interface NodeSummary {
+    name: string;
+    underlayIp: string;
+    subnet: string;
+    gateway: string;
+    chassis?: string;
+    /** OVN: the node's logical switch and its port on the router (`trace` sends to the gateway by this MAC). */
+    switchName?: string;
+    routerPort?: string;
+    routerMac?: string;
+    /** The integration bridge. */
+    bridge: string;
+    namespace?: pulumi.Output<string>;
+    /** vagrant driver: a shell on the node (`vagrant ssh`, in the lab's Vagrant project). */
+    ssh?: string;
+    /** netns driver: where `show` reaches the node's OVS: its database, ovs-vswitchd's control socket, and the run directory holding `<bridge>.mgmt`. */
+    ovsDb?: pulumi.Output<string>;
+    vswitchdCtl?: pulumi.Output<string>;
+    runDir?: pulumi.Output<string>;
+}
+
+/** What a user needs to reach one container. */
+export interface ContainerSummary {
+    name: string;
+    node: string;
+    ip: string;
+    mac: string;
+    logicalPort?: string;
+    containerName?: pulumi.Output<string>;
+    exec?: pulumi.Output<string>;
+}
