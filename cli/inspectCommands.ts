@@ -4,7 +4,9 @@
 // output is read and printed. Pure: cli/show.ts runs the commands.
 import type { Unwrap } from "@pulumi/pulumi";
 import type { NodeSummary } from "../components/lab";
-import { Argv, ovsVsctl, validInterface, validNamespace, validPath, validSocketPath } from "../components/commands/hostCommands";
+import { Argv } from "../components/commands/argv";
+import { ovsVsctl } from "../components/commands/ovs";
+import { validInterface, validNamespace, validPath, validSocketPath } from "../components/plan/validate";
 import { ctlArgv } from "../components/commands/ovnNbctl";
 import { renderArgv, transportArgv, TransportSpec } from "../components/transport/transport";
 import type { LabOutputs } from "./pulumiWorkspace";

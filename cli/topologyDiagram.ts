@@ -5,7 +5,9 @@
 // Emits Mermaid (GitHub renders it in Markdown) and Graphviz DOT (rendered to
 // SVG by `dot`). Pure: cli/diagram.ts writes the files and runs dot.
 import type { Driver, Experiment } from "../components/plan/config";
-import { Argv, containerName, namespaceName, underlayBridgeName, validPath } from "../components/commands/hostCommands";
+import { Argv } from "../components/commands/argv";
+import { containerName, namespaceName, underlayBridgeName } from "../components/commands/names";
+import { validPath } from "../components/plan/validate";
 import type { LabPlan } from "../components/plan/ipPlan";
 import type { LabOutputs } from "./pulumiWorkspace";
 

@@ -5,7 +5,8 @@
 // Pure: cli/trace.ts runs the command.
 import type { Unwrap } from "@pulumi/pulumi";
 import type { ContainerSummary, NodeSummary } from "../components/lab";
-import { Argv, validIpv4, validMac, validOvsdbRemote } from "../components/commands/hostCommands";
+import { Argv } from "../components/commands/argv";
+import { validIpv4, validMac, validOvsdbRemote } from "../components/plan/validate";
 import { rowName } from "../components/commands/ovnNbctl";
 import type { LabOutputs } from "./pulumiWorkspace";
 

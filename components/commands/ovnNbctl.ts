@@ -1,7 +1,8 @@
 // Which commands: ovn-nbctl / ovn-sbctl command lines as argv arrays, one
 // builder per verb the walk-through types, and the parser for their
 // machine-readable output. Pure: nothing here runs anything.
-import { validOvsdbRemote } from "./hostCommands";
+import { Argv } from "./argv";
+import { isIpv4, isUnicastMac, validIpv4, validIpv4Cidr, validMac, validOvsdbRemote, validPath } from "../plan/validate";
 import { renderArgv, TransportSpec } from "../transport/transport";
 
 /** Where a northbound (or southbound) database is reached. */
@@ -16,15 +17,11 @@ export type NbCommand = string[];
 
 /** Names of OVN rows: the same strict rule as config names, plus MAC-free punctuation. */
 const ROW_NAME = /^[a-z][a-z0-9-]{0,62}$/;
-const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
-const IPV4_CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
-const IPV4 = /^(\d{1,3}\.){3}\d{1,3}$/;
 const KEY = /^[a-z][a-z0-9_:.-]{0,62}$/;
 const SAFE_VALUE = /^[A-Za-z0-9_.:\/-]{0,200}$/;
 /** OVSDB table names: they follow `set`/`list` as words of their own. */
 const TABLE = /^[A-Z][A-Za-z_]+$/;
-const CONNECTION_TARGET = /^p?(tcp|ssl):\d{1,5}(:(\d{1,3}\.){3}\d{1,3})?$/;
-const FILE_PATH = /^\/[A-Za-z0-9_.\/-]{1,200}$/;
+const CONNECTION_TARGET = /^p?(tcp|ssl):\d{1,5}(:[0-9.]+)?$/;
 
 function check(kind: string, value: string, pattern: RegExp): string {
     if (typeof value !== "string" || !pattern.test(value)) {
@@ -46,7 +43,7 @@ export function lrDel(router: string): NbCommand {
 
 /** `--may-exist lrp-add lr0 lr-node1 00:00:00:01:01:01 10.244.1.1/24` */
 export function lrpAdd(router: string, port: string, mac: string, networks: string[]): NbCommand {
-    return ["--may-exist", "lrp-add", rowName(router), rowName(port), check("MAC", mac, MAC), ...networks.map((n) => check("network", n, IPV4_CIDR))];
+    return ["--may-exist", "lrp-add", rowName(router), rowName(port), validMac(mac), ...networks.map((n) => validIpv4Cidr(n))];
 }
 
 export function lrpDel(port: string): NbCommand {
@@ -82,7 +79,7 @@ export function lspSetAddresses(port: string, addresses: string[]): NbCommand {
     for (const address of addresses) {
         const words = address.split(" ");
         const ok = ["router", "unknown", "dynamic"].includes(address) ||
-            (MAC.test(words[0]) && words.length > 1 && words.slice(1).every((w) => IPV4.test(w)));
+            (isUnicastMac(words[0]) && words.length > 1 && words.slice(1).every(isIpv4));
         if (!ok) throw new Error(`invalid port address ${JSON.stringify(address)}: use "router" or "MAC IP", e.g. "02:00:00:00:01:03 10.244.1.3"`);
     }
     return ["lsp-set-addresses", rowName(port), ...addresses];
@@ -112,19 +109,22 @@ export function setExternalIds(table: string, record: string, ids: Record<string
 export function lrpSetColumns(port: string, mac: string, networks: string[]): NbCommand {
     return [
         "--if-exists", "set", "Logical_Router_Port", rowName(port),
-        `mac="${check("MAC", mac, MAC)}"`,
-        `networks=[${networks.map((n) => `"${check("network", n, IPV4_CIDR)}"`).join(",")}]`,
+        `mac="${validMac(mac)}"`,
+        `networks=[${networks.map((n) => `"${validIpv4Cidr(n)}"`).join(",")}]`,
     ];
 }
 
 /** `set-connection ptcp:6641:172.16.56.2` (replaces every connection of that database). */
 export function setConnection(target: string): NbCommand {
-    return ["set-connection", check("connection target", target, CONNECTION_TARGET)];
+    check("connection target", target, CONNECTION_TARGET);
+    const address = target.split(":")[2];
+    if (address !== undefined) validIpv4(address);
+    return ["set-connection", target];
 }
 
 /** `set-ssl KEY CERT CA-CERT`: the files the database server reads for its pssl: listener. */
 export function setSsl(privateKey: string, certificate: string, caCert: string): NbCommand {
-    return ["set-ssl", check("private key path", privateKey, FILE_PATH), check("certificate path", certificate, FILE_PATH), check("CA certificate path", caCert, FILE_PATH)];
+    return ["set-ssl", validPath("private key path", privateKey), validPath("certificate path", certificate), validPath("CA certificate path", caCert)];
 }
 
 export function delSsl(): NbCommand {
@@ -151,7 +151,7 @@ export function listTables(tables: string[]): NbCommand[] {
 export type CtlTool = "ovn-nbctl" | "ovn-sbctl";
 
 /** One transaction: `ovn-nbctl --db=... --timeout=N cmd1 -- cmd2 -- ...`. */
-export function ctlArgv(tool: CtlTool, endpoint: DbEndpoint, allCommands: NbCommand[], extraOptions: string[] = []): string[] {
+export function ctlArgv(tool: CtlTool, endpoint: DbEndpoint, allCommands: NbCommand[], extraOptions: string[] = []): Argv {
     const commands = allCommands.filter((c) => c.length > 0);
     if (commands.length === 0) throw new Error("an ovn-nbctl transaction needs at least one command");
     const options = [...(endpoint.db ? [`--db=${validOvsdbRemote(endpoint.db)}`] : []), "--timeout=20", ...extraOptions];
@@ -163,8 +163,8 @@ export function ctlArgv(tool: CtlTool, endpoint: DbEndpoint, allCommands: NbComm
  * `ovn-nbctl --detach`: ovn-nbctl's daemon mode, holding a replica of `db` and
  * answering `run` requests on <dir>/nbctl.ctl (components/nbSession.ts).
  */
-export function nbctlDaemonArgv(db: string, dir: string): string[] {
-    const d = check("daemon directory", dir, FILE_PATH);
+export function nbctlDaemonArgv(db: string, dir: string): Argv {
+    const d = validPath("daemon directory", dir);
     return ["ovn-nbctl", `--db=${validOvsdbRemote(db)}`, "--detach", "--no-chdir", `--pidfile=${d}/nbctl.pid`, `--unixctl=${d}/nbctl.ctl`, `--log-file=${d}/nbctl.log`];
 }
 

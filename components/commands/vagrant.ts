@@ -1,8 +1,9 @@
 // What the vagrant driver runs on the host: `vagrant up|status|ssh-config|destroy`
 // as argv arrays, the environment they run with, and parsers for what they
-// print. Pure, like hostCommands: nothing here runs anything.
+// print. Pure, like the other builders: nothing here runs anything.
+import { Argv } from "./argv";
 import { VAGRANT_PROVIDERS, VagrantProvider } from "../plan/config";
-import { validName, validPath } from "./hostCommands";
+import { validName, validPath } from "../plan/validate";
 
 function validProvider(value: string): VagrantProvider {
     if (!(VAGRANT_PROVIDERS as readonly string[]).includes(value)) throw new Error(`invalid Vagrant provider ${JSON.stringify(value)}: ${VAGRANT_PROVIDERS.join(" | ")}`);
@@ -10,11 +11,11 @@ function validProvider(value: string): VagrantProvider {
 }
 
 /** `vagrant up <node> --provider <p>`: ovnlab provisions over SSH itself, so Vagrant's provisioners stay off. */
-export const vagrantUp = (node: string, provider: string): string[] =>
+export const vagrantUp = (node: string, provider: string): Argv =>
     ["vagrant", "up", validName("node name", node), "--provider", validProvider(provider), "--no-provision"];
-export const vagrantStatus = (node: string): string[] => ["vagrant", "status", validName("node name", node), "--machine-readable"];
-export const vagrantSshConfig = (node: string): string[] => ["vagrant", "ssh-config", validName("node name", node)];
-export const vagrantDestroy = (node: string): string[] => ["vagrant", "destroy", "--force", validName("node name", node)];
+export const vagrantStatus = (node: string): Argv => ["vagrant", "status", validName("node name", node), "--machine-readable"];
+export const vagrantSshConfig = (node: string): Argv => ["vagrant", "ssh-config", validName("node name", node)];
+export const vagrantDestroy = (node: string): Argv => ["vagrant", "destroy", "--force", validName("node name", node)];
 
 /**
  * Vagrant's environment for one lab's project directory: no calls home (version
@@ -62,3 +63,10 @@ export function parseSshConfig(stdout: string): SshConfig {
     }
     return { host, port, user, identityFile };
 }
+
+/** The generated provisioning script, run by bash on the node (`--check`: report what is missing, change nothing). */
+export function provisionScriptArgv(script: string, check: boolean): Argv {
+    if (!script.startsWith(SCRIPT_START) || script.includes("\0")) throw new Error(`a provisioning script is generated text starting with ${JSON.stringify(SCRIPT_START)}`);
+    return ["bash", "-c", script, "provision.sh", ...(check ? ["--check"] : [])];
+}
+const SCRIPT_START = "#!/usr/bin/env bash\n";

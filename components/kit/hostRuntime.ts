@@ -2,7 +2,7 @@
 // managed by the PID in their pidfiles (never by name). Plain functions, run
 // by the provider plugin's handlers.
 import { DiffResult } from "./resource";
-import { ipLinkDelete, ipLinkShow } from "../commands/hostCommands";
+import { ipLinkDelete, ipLinkShow } from "../commands/ip";
 import { runCommand, TransportSpec } from "../transport/transport";
 
 export type { ResourceInputs } from "./resource";

@@ -4,7 +4,7 @@
 // the walk-through, so the databases are not open to every host network.
 import * as pulumi from "../kit/pulumiCore";
 import { ResourceHandler, OvnlabResource } from "../kit/resource";
-import { TlsFiles } from "../commands/hostCommands";
+import { TlsFiles } from "../commands/ovs";
 import { ctlArgv, CtlTool, DbEndpoint, delConnection, delSsl, displayTransaction, getConnection, getSsl, NbCommand, setConnection, setSsl } from "../commands/ovnNbctl";
 import { checkFields } from "../kit/checkFields";
 import { ENDPOINT_FIELD } from "./kind";

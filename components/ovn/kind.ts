@@ -10,7 +10,7 @@
 // provider's long-lived ovn-nbctl session (../nbSession.ts).
 import * as pulumi from "../kit/pulumiCore";
 import { checkFields, FieldRule } from "../kit/checkFields";
-import { validOvsdbRemote } from "../commands/hostCommands";
+import { validOvsdbRemote } from "../plan/validate";
 import { databaseGone, nbctl } from "./nbSession";
 import { sameValue } from "../kit/hostRuntime";
 import { DbEndpoint, displayTransaction, listTables, NbCommand, parseJsonTables, Row, rowName, setExternalIds, stringMap, stringSet } from "../commands/ovnNbctl";

@@ -4,7 +4,7 @@
 // the netns nodes use), read back with `ovs-vsctl get open . external_ids`.
 import * as pulumi from "../kit/pulumiCore";
 import { ResourceHandler, OvnlabResource } from "../kit/resource";
-import { OvnChassisIds, ovsVsctl, parseOvsMap, vsGetOpenVswitchExternalIds, vsRemoveOvnRemote, vsSetOvnChassisIds } from "../commands/hostCommands";
+import { OvnChassisIds, ovsVsctl, parseOvsMap, vsGetOpenVswitchExternalIds, vsRemoveOvnRemote, vsSetOvnChassisIds } from "../commands/ovs";
 import { alreadyGone, diffSettings, ResourceInputs } from "../kit/hostRuntime";
 import { runCommand, TransportSpec } from "../transport/transport";
 

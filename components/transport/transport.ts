@@ -9,6 +9,8 @@
 // (Their `require` calls inside function bodies date from the dynamic providers, whose code Pulumi
 // serialized; since the provider plugin they are only lazy loads.)
 
+import { validNetnsName, validPath, validPort, validSshHost, validSshUser } from "../plan/validate";
+
 export type TransportSpec =
     | { kind: "local" }
     | { kind: "netns"; namespace: string }
@@ -46,19 +48,6 @@ export function renderArgv(argv: string[]): string {
 }
 
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
-/**
- * Words ip(8) and ssh(1) read before the command, so nothing that starts with
- * '-' (they would parse it as an option, e.g. ssh's -oProxyCommand=, which
- * runs a local shell) and no '/' or whitespace in names.
- */
-const NETNS_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$/;
-const SSH_HOST = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?$/;
-const SSH_USER = /^[a-z_][a-z0-9_.-]{0,31}$/;
-const SSH_KEY_FILE = /^\/[A-Za-z0-9_.+\/-]{0,1023}$/;
-
-function checkWord(kind: string, value: unknown, valid: boolean): void {
-    if (!valid) throw new Error(`invalid ${kind} ${JSON.stringify(value)}`);
-}
 
 /** The argv that runs `argv` through `transport`. */
 export function transportArgv(transport: TransportSpec, argv: string[], env: Record<string, string> = {}): string[] {
@@ -69,13 +58,13 @@ export function transportArgv(transport: TransportSpec, argv: string[], env: Rec
         case "local":
             return argv;
         case "netns":
-            checkWord("network namespace", transport.namespace, NETNS_NAME.test(transport.namespace));
+            validNetnsName(transport.namespace);
             return ["ip", "netns", "exec", transport.namespace, ...argv];
         case "ssh": {
-            checkWord("ssh host", transport.host, SSH_HOST.test(transport.host));
-            checkWord("ssh user", transport.user, SSH_USER.test(transport.user));
-            checkWord("ssh port", transport.port, Number.isInteger(transport.port) && transport.port > 0 && transport.port <= 65535);
-            checkWord("ssh identity file", transport.identityFile, SSH_KEY_FILE.test(transport.identityFile));
+            validSshHost(transport.host);
+            validSshUser(transport.user);
+            validPort("ssh port", transport.port);
+            validPath("ssh identity file", transport.identityFile);
             const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
             const remote = [
                 ...(transport.sudo ? ["sudo", "-n"] : []), ...(assignments.length ? ["env", ...assignments] : []), ...argv.map(shellQuote),

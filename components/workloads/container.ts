@@ -3,9 +3,9 @@
 // the lab id, through a transport (the local host for the netns driver).
 import * as pulumi from "../kit/pulumiCore";
 import { ResourceHandler, OvnlabResource } from "../kit/resource";
-import {
-    containerName, dockerInspect, dockerRemove, dockerRun, dockerStart, LAB_LABEL, validHostname, validLabId,
-} from "../commands/hostCommands";
+import { dockerInspect, dockerRemove, dockerRun, dockerStart } from "../commands/docker";
+import { containerName, LAB_LABEL } from "../commands/names";
+import { validHostname, validLabId } from "../plan/validate";
 import { alreadyGone, diffSettings, ResourceInputs } from "../kit/hostRuntime";
 import { runCommand, TransportSpec } from "../transport/transport";
 

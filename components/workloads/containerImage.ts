@@ -5,11 +5,11 @@
 // On destroy the image is removed only when this resource built it (it did not
 // find it already there) and no container still uses it: labs share the tag,
 // and rebuilding costs about a second, so keeping a shared image is the safe side.
+import { busyboxBanner } from "../commands/docker";
 import * as pulumi from "../kit/pulumiCore";
 import { ResourceHandler, OvnlabResource } from "../kit/resource";
-import {
-    busyboxListApplets, dockerImageInspect, dockerImageRemove, dockerImport, tarDirectory, validImage, validPath,
-} from "../commands/hostCommands";
+import { busyboxListApplets, dockerImageInspect, dockerImageRemove, dockerImport, tarDirectory } from "../commands/docker";
+import { validImage, validPath } from "../plan/validate";
 import { alreadyGone, diffSettings, ResourceInputs } from "../kit/hostRuntime";
 import { runCommand, TransportSpec } from "../transport/transport";
 
@@ -80,7 +80,7 @@ export const containerImageProvider: ResourceHandler<ContainerImageArgs, Contain
     async create(inputs) {
         const s = imageSettings(inputs);
         validPath("busybox binary", s.busybox);
-        const version = parseBusyboxVersion((await runCommand(HOST, [s.busybox], { allowFailure: true })).stdout);
+        const version = parseBusyboxVersion((await runCommand(HOST, busyboxBanner(s.busybox), { allowFailure: true })).stdout);
         const image = validImage(`${s.repository}:${version}`);
         let id = await imageId(image);
         const built = id === undefined;

@@ -9,13 +9,10 @@
 // the node's own ip/ethtool (the image may have neither).
 import * as pulumi from "../kit/pulumiCore";
 import { ResourceHandler, OvnlabResource } from "../kit/resource";
-import {
-    ethtoolTxOff, inNetnsOfPid, ipAddrAdd, ipAddrFlush, ipAddrShow, ipLinkDelete, ipLinkDetails, ipLinkSetAddressAndMtu, ipLinkSetMtu,
-    ipLinkUp, ipRouteDeleteDefault, ipRouteReplaceDefault, ipRouteShowDefault, ipVethAdd, ovsVsctl,
-    parseDefaultGateway, parseIpv4Cidrs, parseLinkAddress, parseLinkKind, parseOvsMap, plugInterfaceName, validContainerId, validIpv4,
-    validIpv4Cidr, validMac, validMtu, validName, validPid, vsAddPort, vsDelPort, vsGetInterfaceExternalIds,
-    vsPortToBridge, vsRemoveIfaceId, vsSetWorkloadIds, WORKLOAD_INTERFACE,
-} from "../commands/hostCommands";
+import { ethtoolTxOff, inNetnsOfPid, ipAddrAdd, ipAddrFlush, ipAddrShow, ipLinkDelete, ipLinkDetails, ipLinkSetAddressAndMtu, ipLinkSetMtu, ipLinkUp, ipRouteDeleteDefault, ipRouteReplaceDefault, ipRouteShowDefault, ipVethAdd, parseDefaultGateway, parseIpv4Cidrs, parseLinkAddress, parseLinkKind } from "../commands/ip";
+import { plugInterfaceName, WORKLOAD_INTERFACE } from "../commands/names";
+import { ovsVsctl, parseOvsMap, vsAddPort, vsDelPort, vsGetInterfaceExternalIds, vsPortToBridge, vsRemoveIfaceId, vsSetWorkloadIds } from "../commands/ovs";
+import { validContainerId, validIpv4, validIpv4Cidr, validMac, validMtu, validName, validPid } from "../plan/validate";
 import { alreadyGone, deleteLink, diffSettings, linkExists, ResourceInputs } from "../kit/hostRuntime";
 import { runCommand, TransportSpec } from "../transport/transport";
 

@@ -9,9 +9,11 @@
 //
 // The process is found by its command line: `exec -a ovnlab-<labId>-<name>`
 // makes its argv[0] the workload's unique name, so no pidfile can go stale.
+import { killPid, parseStartTime, procStat, sandboxFind, sandboxStart } from "../commands/process";
 import * as pulumi from "../kit/pulumiCore";
 import { ResourceHandler, OvnlabResource } from "../kit/resource";
-import { containerName, validLabId, validName, validPid } from "../commands/hostCommands";
+import { containerName } from "../commands/names";
+import { validLabId } from "../plan/validate";
 import { alreadyGone, diffSettings, ResourceInputs } from "../kit/hostRuntime";
 import { runCommand, TransportSpec } from "../transport/transport";
 
@@ -32,29 +34,6 @@ export interface ProcessSandboxOutputs extends ProcessSandboxArgs {
     pid: number;
 }
 
-/** The command line the sandbox process shows in /proc: its name, then sleep's argument. */
-const commandLine = (marker: string): string => `${marker} infinity`;
-
-/**
- * `setsid -f unshare --net -- bash -c '...'`: detached from the SSH session (its output closed first, so
- * the session ends), loopback up, then `sleep infinity` under the workload's name.
- */
-export function sandboxStart(marker: string): string[] {
-    const name = validName("sandbox name", marker);
-    return ["setsid", "-f", "unshare", "--net", "--", "bash", "-c", `exec </dev/null >/dev/null 2>&1; ip link set lo up; exec -a ${name} sleep infinity`];
-}
-
-/** PIDs whose whole command line is the sandbox's (the name has no regex metacharacters). */
-export const sandboxFind = (marker: string): string[] => ["pgrep", "-x", "-f", commandLine(validName("sandbox name", marker))];
-export const procStat = (pid: number): string[] => ["cat", `/proc/${validPid(pid)}/stat`];
-
-/** Field 22 of /proc/<pid>/stat, the start time in clock ticks since boot (after the parenthesised comm, which may hold spaces). */
-export function parseStartTime(stat: string): string {
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).trim().split(" ");
-    const start = fields[19];
-    if (!start || !/^\d+$/.test(start)) throw new Error(`cannot read a start time from ${JSON.stringify(stat.slice(0, 120))}`);
-    return start;
-}
 
 async function findSandbox(transport: TransportSpec, marker: string): Promise<number | undefined> {
     const found = await runCommand(transport, sandboxFind(marker), { allowFailure: true });
@@ -105,7 +84,7 @@ export const processSandboxProvider: ResourceHandler<ProcessSandboxArgs, Process
     async delete(_id, props) {
         const pid = await findSandbox(props.transport, containerName(props.labId, props.name));
         if (pid === undefined) return;
-        const result = await runCommand(props.transport, ["kill", String(validPid(pid))], { allowFailure: true });
+        const result = await runCommand(props.transport, killPid(pid), { allowFailure: true });
         if (result.code !== 0 && !alreadyGone(result.stderr)) throw new Error(`stopping sandbox ${props.name} (PID ${pid}) failed: ${result.stderr.trim()}`);
     },
 };

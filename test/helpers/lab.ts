@@ -6,7 +6,7 @@ import { execFileSync } from "child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
-import { LAB_LABEL } from "../../components/commands/hostCommands";
+import { LAB_LABEL } from "../../components/commands/names";
 import { stopDaemon } from "../../components/kit/hostRuntime";
 import { underlayProvider } from "../../components/drivers/netns/underlay";
 

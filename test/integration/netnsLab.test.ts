@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ContainerArgs, ContainerOutputs, containerProvider } from "../../components/workloads/container";
 import { ContainerImageOutputs, containerImageProvider } from "../../components/workloads/containerImage";
 import { ContainerPlugArgs, ContainerPlugOutputs, containerPlugProvider } from "../../components/workloads/containerPlug";
-import { controllerCtl, nodeLayout } from "../../components/commands/hostCommands";
+import { controllerCtl, nodeLayout } from "../../components/commands/names";
 import { pidFromPidfile } from "../../components/kit/hostRuntime";
 import { NetnsNodeArgs, NetnsNodeOutputs, netnsNodeProvider } from "../../components/drivers/netns/netnsNode";
 import { OvnCentralOutputs, ovnCentralProvider } from "../../components/drivers/netns/ovnCentral";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ContainerOutputs, containerProvider } from "../../components/workloads/container";
 import { ContainerImageOutputs, containerImageProvider } from "../../components/workloads/containerImage";
 import { ContainerPlugOutputs, containerPlugProvider } from "../../components/workloads/containerPlug";
-import { nodeLayout } from "../../components/commands/hostCommands";
+import { nodeLayout } from "../../components/commands/names";
 import { NetnsNodeOutputs, netnsNodeProvider } from "../../components/drivers/netns/netnsNode";
 import { UnderlayOutputs, underlayProvider } from "../../components/drivers/netns/underlay";
 import { DockerEngine, ensureDocker } from "../helpers/docker";

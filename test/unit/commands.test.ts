@@ -2,7 +2,13 @@
 // parsers, and hostile values that must be rejected or stay one literal word.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import * as cmd from "../../components/commands/hostCommands";
+import * as docker from "../../components/commands/docker";
+import * as ip from "../../components/commands/ip";
+import * as names from "../../components/commands/names";
+import * as ovs from "../../components/commands/ovs";
+import * as validate from "../../components/plan/validate";
+
+const cmd = { ...docker, ...ip, ...names, ...ovs, ...validate };
 
 const layout = cmd.nodeLayout("/tmp/ovnlab-t1", "node1");
 const central = cmd.centralLayout("/tmp/ovnlab-t1");
@@ -90,7 +96,7 @@ describe("ip, ethtool, nsenter and iptables argv", () => {
         expect(cmd.iptablesInsertUnderlayRule("DOCKER-USER", "t1_br", "t1")).toEqual(["iptables", "-w", "5", "-I", "DOCKER-USER", ...rule]);
         expect(cmd.iptablesDeleteUnderlayRule("FORWARD", "t1_br", "t1")).toEqual(["iptables", "-w", "5", "-D", "FORWARD", ...rule]);
         expect(cmd.iptablesChainExists("DOCKER-USER")).toEqual(["iptables", "-w", "5", "-n", "-L", "DOCKER-USER"]);
-        expect(() => cmd.iptablesInsertUnderlayRule("INPUT" as cmd.ForwardChain, "t1_br", "t1")).toThrow(/invalid iptables chain/);
+        expect(() => cmd.iptablesInsertUnderlayRule("INPUT" as ip.ForwardChain, "t1_br", "t1")).toThrow(/invalid iptables chain/);
     });
 });
 

@@ -1,6 +1,11 @@
 // Nothing reaches a shell unquoted. Hostile strings go through every exported
-// command builder of components/ovnNbctl.ts and components/hostCommands.ts, in
-// every parameter position: each is either rejected with a thrown validation
+// function of every module that builds argv, in every parameter position. The
+// modules are found, not listed: every file under components/commands/, the
+// validation vocabulary (components/plan/validate.ts), and any other source file
+// that exports a function declared to return an argv or a command's words
+// (`): Argv`, `): NbCommand`, `): VsctlCommand`). No source passes an inline
+// array to runCommand, so every argv that runs comes from such a builder. Each
+// hostile value is each is either rejected with a thrown validation
 // error or arrives as one literal word (never split, never a new option, never
 // the program). The one remote shell (SSH) is proven by running shellQuote's
 // output through a real /bin/sh. And no source file runs a local shell.
@@ -8,8 +13,7 @@ import { execFileSync } from "child_process";
 import { readdirSync, readFileSync } from "fs";
 import { join } from "path";
 import { describe, expect, it } from "vitest";
-import * as hostCommands from "../../components/commands/hostCommands";
-import * as ovnNbctl from "../../components/commands/ovnNbctl";
+import { centralLayout, nodeLayout } from "../../components/commands/names";
 import { shellQuote, TransportSpec, transportArgv } from "../../components/transport/transport";
 
 const HOSTILE = [
@@ -30,8 +34,8 @@ interface Sample {
     environment?: boolean;
 }
 
-const LAYOUT = hostCommands.nodeLayout("/var/lib/ovnlab/t1", "node1");
-const CENTRAL = hostCommands.centralLayout("/var/lib/ovnlab/t1");
+const LAYOUT = nodeLayout("/var/lib/ovnlab/t1", "node1");
+const CENTRAL = centralLayout("/var/lib/ovnlab/t1");
 const ENDPOINT = { transport: { kind: "local" } as TransportSpec, db: "unix:/var/lib/ovnlab/t1/central/ovnnb_db.sock" };
 const TLS = { privateKey: "/etc/ovnlab/key.pem", certificate: "/etc/ovnlab/cert.pem", caCert: "/etc/ovnlab/ca.pem" };
 const CHASSIS_IDS = {
@@ -64,7 +68,7 @@ const BUILDERS: Record<string, Sample> = {
     listTables: { args: [["Logical_Router", "Logical_Switch"]] },
     ctlArgv: { args: ["ovn-nbctl", ENDPOINT, [["ls-add", "ls-node1"]], ["--format=json"]], built: ["2", "3"] },
     nbctlDaemonArgv: { args: ["unix:/tmp/ovnlab-t1/nb.sock", "/tmp/ovnlab-nbctl-1-abc"] },
-    // hostCommands: ip, ethtool, nsenter
+    // commands/ip, ethtool, nsenter
     ipNetnsAdd: { args: ["ovnlab-t1-node1"] },
     ipNetnsDelete: { args: ["ovnlab-t1-node1"] },
     ipLinkShow: { args: ["t1_br"] },
@@ -128,6 +132,27 @@ const BUILDERS: Record<string, Sample> = {
     dockerImport: { args: ["/tmp/ovnlab-image-x/rootfs.tar", "ovnlab/busybox:1.35.0", "busybox-1.35.0"] },
     tarDirectory: { args: ["/tmp/ovnlab-image-x/rootfs", "/tmp/ovnlab-image-x/rootfs.tar"] },
     busyboxListApplets: { args: ["/bin/busybox"] },
+    busyboxBanner: { args: ["/bin/busybox"] },
+    // the process sandbox, ovs-pki, vagrant
+    sandboxStart: { args: ["netsho1"] },
+    sandboxFind: { args: ["netsho1"] },
+    procStat: { args: [4242] },
+    killPid: { args: [4242] },
+    pkiInit: { args: ["/var/lib/ovnlab/t1/pki"] },
+    pkiReqSign: { args: ["/var/lib/ovnlab/t1/pki", "node1"] },
+    vagrantUp: { args: ["node1", "libvirt"] },
+    vagrantStatus: { args: ["node1"] },
+    vagrantSshConfig: { args: ["node1"] },
+    vagrantDestroy: { args: ["node1"] },
+    vagrantEnvironment: { args: ["/var/lib/ovnlab/t1/vagrant"], environment: true },
+    provisionScriptArgv: { args: ["#!/usr/bin/env bash\nset -eu", true] },
+    // cli/: what show, trace and diagram run
+    ofctlDumpFlows: { args: ["/var/lib/ovnlab/t1/node1/run", "br-int"] },
+    appctl: { args: ["/var/lib/ovnlab/t1/node1/run/ovs-vswitchd.4242.ctl", ["dpctl/dump-flows"]], built: ["1"] },
+    nodeProbes: { args: [{ name: "node1", underlayIp: "172.16.56.2", namespace: "ovnlab-t1-node1", ovsDb: "unix:/var/lib/ovnlab/t1/node1/run/db.sock", vswitchdCtl: "/var/lib/ovnlab/t1/node1/run/ovs-vswitchd.4242.ctl", runDir: "/var/lib/ovnlab/t1/node1/run", bridge: "br-int" }] },
+    centralProbes: { args: [{ nbSocket: "unix:/var/lib/ovnlab/t1/central/ovnnb_db.sock", sbSocket: "unix:/var/lib/ovnlab/t1/central/ovnsb_db.sock" }] },
+    ovnTraceArgv: { args: ["unix:/var/lib/ovnlab/t1/central/ovnsb_db.sock", "ls-node1", "inport == \"netsho1\"", "summary"], built: ["2"] },
+    dotRenderArgv: { args: ["svg", "/tmp/ovnlab-diagram/dev.dot", "/tmp/ovnlab-diagram/dev.svg"] },
     // Names and file layouts: their results become argv words and environment values.
     interfaceName: { args: ["c", "netsho1"] },
     namespaceName: { args: ["t1", "node1"] },
@@ -162,6 +187,10 @@ const VALIDATOR_SAMPLES: Record<string, { args: unknown[]; index: number }> = {
     validHostname: { args: ["node1"], index: 0 },
     validChassis: { args: ["t1-node1"], index: 0 },
     validOvsdbRemote: { args: ["tcp:172.16.56.2:6642"], index: 0 },
+    validNetnsName: { args: ["ovnlab-t1-node1"], index: 0 },
+    validSshHost: { args: ["192.168.121.10"], index: 0 },
+    validSshUser: { args: ["vagrant"], index: 0 },
+    validPort: { args: ["ssh port", 22], index: 1 },
 };
 
 /** Exports that build no command, and why they need no hostile input. */
@@ -176,14 +205,50 @@ const NOT_BUILDERS: Record<string, string> = {
     parseLinkAddress: "parses ip output",
     parseDefaultGateway: "parses ip output",
     parseOvsMap: "parses ovs-vsctl output",
+    parseStartTime: "parses /proc/<pid>/stat",
+    parseMachineState: "parses vagrant output",
+    parseSshConfig: "parses vagrant output",
+    checked: "the primitive every validator above is made of (tested through them)",
+    isString: "a type guard",
+    isIpv4: "the predicate of validIpv4 (test/unit/vocabulary.test.ts)",
+    isUnicastMac: "the predicate of validMac (test/unit/vocabulary.test.ts)",
+    nodeAccess: "copies stack outputs into a record; nodeProbes validates every field it uses",
+    centralAccess: "copies stack outputs into a record; centralProbes builds with ctlArgv",
+    probeCommand: "text for people: renderArgv = shellQuote, proven below",
+    summarizeOpenFlow: "parses ovs-ofctl output",
+    parseFdb: "parses ovs-appctl output",
+    renderShow: "text for people",
+    echoMicroflow: "a microflow expression from validated outputs, one word of ovnTraceArgv",
+    planEcho: "reads stack outputs into an EchoPlan",
+    parseTraceSummary: "parses ovn-trace output",
+    renderRoute: "text for people",
+    routeVerdict: "text for people",
+    topologyFromPlan: "a picture of the plan",
+    withDeployment: "a picture of the outputs",
+    mermaidDiagram: "text for people (Mermaid)",
+    dotDiagram: "a DOT file for dot, not argv",
+    markdownPage: "text for people",
 };
 
-const MODULES: Record<string, Record<string, unknown>> = { ovnNbctl, hostCommands };
+const ROOT = join(__dirname, "../..");
+const SOURCE_DIRS = ["components", "cli", "provider"];
+/** An exported function declared to return an argv or a command's words. */
+const EXPORTS_BUILDER = /^export (const|function) \w+[^\n]*\)\s*:\s*(Argv|NbCommand|VsctlCommand)(\[\])?\s*(=>|\{)/m;
+const sourceFiles = (): string[] => SOURCE_DIRS.flatMap((dir) =>
+    readdirSync(join(ROOT, dir), { recursive: true }).map(String).filter((f) => f.endsWith(".ts")).map((f) => `${dir}/${f}`));
+/** The modules that build argv, found by where they are and what they declare. */
+const BUILDER_FILES = sourceFiles().filter((f) =>
+    f.startsWith("components/commands/") || f === "components/plan/validate.ts" || EXPORTS_BUILDER.test(readFileSync(join(ROOT, f), "utf8"))).sort();
+const MODULES: Record<string, Record<string, unknown>> = Object.fromEntries(
+    // @ts-ignore TS1378: vitest runs test files as ES modules, where top-level await is fine; tsconfig's commonjs is for the program.
+    await Promise.all(BUILDER_FILES.map(async (f) => [f, await import(join(ROOT, f))] as const)));
 type AnyFunction = (...args: unknown[]) => unknown;
 
 function exportedFunctions(): [string, AnyFunction][] {
+    const seen = new Map<string, AnyFunction>();
     return Object.values(MODULES).flatMap((module) =>
-        Object.entries(module).filter((entry): entry is [string, AnyFunction] => typeof entry[1] === "function"));
+        Object.entries(module).filter((entry): entry is [string, AnyFunction] => typeof entry[1] === "function"))
+        .filter(([name, fn]) => seen.get(name) !== fn && (seen.set(name, fn), true));
 }
 
 /** Every input position of a sample as a path ("1", "0.peerNamespace.pid", "1.router-port" for a map value, "1.#router-port" for its key). */
@@ -243,6 +308,19 @@ function unsafeArrival(base: unknown, output: unknown, sample: string, hostile: 
 }
 
 describe("hostile strings through every command builder", () => {
+    it("finds the builder modules by construction (commands/, the vocabulary, every exported Argv builder)", () => {
+        for (const f of ["components/commands/ip.ts", "components/commands/ovs.ts", "components/commands/ovnNbctl.ts", "components/commands/vagrant.ts",
+            "components/commands/process.ts", "components/plan/validate.ts", "cli/inspectCommands.ts", "cli/traceFlow.ts", "cli/topologyDiagram.ts"]) {
+            expect(BUILDER_FILES).toContain(f);
+        }
+        expect(EXPORTS_BUILDER.test("export const x = (a: string): Argv => [a];")).toBe(true);
+        expect(EXPORTS_BUILDER.test("export function y(a: string): NbCommand[] {")).toBe(true);
+        expect(EXPORTS_BUILDER.test("function z(a: string): Argv {")).toBe(false);
+        const names = Object.values(MODULES).flatMap((m) => Object.entries(m).filter(([, v]) => typeof v === "function").map(([k]) => k));
+        const clashes = names.filter((n, i) => names.indexOf(n) !== i && Object.values(MODULES).filter((m) => n in m).map((m) => m[n]).some((fn, _, all) => fn !== all[0]));
+        expect(clashes, "two builders with one name: the samples are by name").toEqual([]);
+    });
+
     it("every exported function is a builder with a sample, a validator, or a declared non-builder", () => {
         const unknown = exportedFunctions().map(([name]) => name)
             .filter((name) => !(name in BUILDERS) && !(name in VALIDATOR_SAMPLES) && !(name in NOT_BUILDERS));
@@ -335,19 +413,18 @@ describe("the SSH transport's remote command", () => {
 });
 
 describe("no local shell in the sources", () => {
-    const ROOT = join(__dirname, "../..");
     /** A shell on purpose, reviewed: the script is fixed text and every value spliced into it passes a strict validator. */
     const REVIEWED: Record<string, string> = {
-        "components/drivers/vagrant/nodeProvisioning.ts": '["bash", "-c", args.script, "provision.sh"',
-        "components/workloads/processSandbox.ts": '"bash", "-c", `exec </dev/null >/dev/null 2>&1; ip link set lo up; exec -a ${name} sleep infinity`',
+        "components/commands/vagrant.ts": '["bash", "-c", script, "provision.sh"',
+        "components/commands/process.ts": '"bash", "-c", `exec </dev/null >/dev/null 2>&1; ip link set lo up; exec -a ${name} sleep infinity`',
     };
     const FORBIDDEN: [string, RegExp][] = [
         ["child_process exec/execSync (a shell)", /(?<![\w.)\]/])exec(Sync)?\s*\(|(child_?[pP]rocess|cp)\s*\.\s*exec(Sync)?\s*\(|\{[^}]*\bexec(Sync)?\b[^}]*\}\s*=\s*require\(["']child_process|import\s*\{[^}]*\bexec(Sync)?\b[^}]*\}\s*from\s*["']child_process/],
         ["shell: true", /shell\s*:\s*true/],
         ["sh -c", /\b(ba)?sh\s+-c\b|["'](\/bin\/)?(ba)?sh["']\s*,\s*["']-c["']/],
+        ["an inline argv (build it in a module the hostile-strings walk finds)", /runCommand\([^,()]+(\([^()]*\))?,\s*\[/],
     ];
-    const sources = ["components", "cli"].flatMap((dir) =>
-        readdirSync(join(ROOT, dir), { recursive: true }).map(String).filter((f) => f.endsWith(".ts")).map((f) => `${dir}/${f}`));
+    const sources = sourceFiles();
 
     it.each(sources)("%s", (file) => {
         const text = readFileSync(join(ROOT, file), "utf8");
@@ -364,8 +441,11 @@ describe("no local shell in the sources", () => {
         expect(hits('import { exec } from "child_process";')).toHaveLength(1);
         expect(hits('execSync(`ip link del ${x}`)')).toHaveLength(1);
         expect(hits('spawn("ip", args, { shell: true })')).toHaveLength(1);
-        expect(hits('runCommand(t, ["sh", "-c", script])')).toHaveLength(1);
+        expect(hits('runCommand(t, ["sh", "-c", script])')).toContain("sh -c");
         expect(hits("const m = /x/.exec(line);")).toEqual([]);
         expect(hits('childProcess.execFile(full[0], full.slice(1))')).toEqual([]);
+        expect(hits('await runCommand(props.transport, ["kill", String(pid)], { allowFailure: true })')).toHaveLength(1);
+        expect(hits('await runCommand({ kind: "local" }, ["rm", x])')).toHaveLength(1);
+        expect(hits('await runCommand(HOST, dockerRemove(id), { allowFailure: true })')).toEqual([]);
     });
 });

@@ -1,7 +1,7 @@
 // What the vagrant driver runs on the host and how it reads the answers;
 // the SSH transport it hands to everything above (sudo on a Vagrant box).
 import { describe, expect, it } from "vitest";
-import { parseStartTime, sandboxFind, sandboxStart } from "../../components/workloads/processSandbox";
+import { parseStartTime, sandboxFind, sandboxStart } from "../../components/commands/process";
 import { transportArgv } from "../../components/transport/transport";
 import {
     parseMachineState, parseSshConfig, vagrantDestroy, vagrantEnvironment, vagrantStatus, vagrantUp,

@@ -2,7 +2,7 @@
 // own ovsdb-server, ovs-vswitchd (userspace datapath) and ovn-controller, on a
 // Linux bridge underlay; the central runs in the central node's namespace.
 import * as pulumi from "../../kit/pulumiCore";
-import { centralLayout } from "../../commands/hostCommands";
+import { centralLayout } from "../../commands/names";
 import { LabPlan, NodePlan } from "../../plan/ipPlan";
 import { ContainerImage } from "../../workloads/containerImage";
 import { DbConnection } from "../../ovn/dbConnection";

@@ -7,21 +7,17 @@
 import * as pulumi from "../../kit/pulumiCore";
 import { ResourceHandler, OvnlabResource } from "../../kit/resource";
 import { DatapathType, Encap } from "../../plan/config";
-import {
-    hostVethName, ipAddrAdd, ipAddrShow, ipLinkSetMaster, ipLinkShow, ipLinkUp, ipNetnsAdd,
-    ipNetnsDelete, ipVethAdd, namespaceName, NODE_UNDERLAY_INTERFACE, nodeEnvironment, nodeLayout, NodeLayout,
-    ovnControllerStart, ovsdbServerStart, ovsdbToolCreate, ovsVsctl, ovsVswitchdStart, parseIpv4Cidrs, parseLinkAddress, parseLinkMaster,
-    PHYSICAL_BRIDGE, SCHEMAS, TlsFiles, validChassis, validDatapathType, validEncap, validHostname, validInterface, validIpv4, validIpv4Cidr,
-    validLabId, validName, validPath, vsAddBridge, vsAddPort, vsBridgeExists, vsDisableInBand, vsInit, vsSetBridgeHwaddr, vsSetDatapathType,
-    vsSetFailMode, vsSetOvnChassisIds,
-} from "../../commands/hostCommands";
+import { ipAddrAdd, ipAddrShow, ipLinkSetMaster, ipLinkShow, ipLinkUp, ipNetnsAdd, ipNetnsDelete, ipVethAdd, parseIpv4Cidrs, parseLinkAddress, parseLinkMaster } from "../../commands/ip";
+import { hostVethName, namespaceName, NODE_UNDERLAY_INTERFACE, nodeEnvironment, nodeLayout, NodeLayout, PHYSICAL_BRIDGE } from "../../commands/names";
+import { ovnControllerStart, ovsdbServerStart, ovsdbToolCreate, ovsVsctl, ovsVswitchdStart, SCHEMAS, TlsFiles, vsAddBridge, vsAddPort, vsBridgeExists, vsDisableInBand, vsInit, vsSetBridgeHwaddr, vsSetDatapathType, vsSetFailMode, vsSetOvnChassisIds } from "../../commands/ovs";
+import { validChassis, validDatapathType, validEncap, validHostname, validInterface, validIpv4, validIpv4Cidr, validLabId, validName, validPath } from "../../plan/validate";
 import { ResourceInputs, alreadyGone, daemonProblems, deadDaemons, deleteLink, diffSettings, ensureDaemon, linkExists, namespaceExists, removeStateDir, stopDaemon } from "../../kit/hostRuntime";
 import { runCommand, TransportSpec } from "../../transport/transport";
 
 // ---- The node --------------------------------------------------------------
 
 export interface NetnsNodeArgs {
-    /** Prefix of every host-level name; see hostCommands' naming. */
+    /** Prefix of every host-level name; see commands/names.ts. */
     labId: string;
     /** Node name, e.g. node1. */
     name: string;

@@ -7,9 +7,9 @@
 // their `db:...,connections` remotes.
 import * as pulumi from "../../kit/pulumiCore";
 import { ResourceHandler, OvnlabResource } from "../../kit/resource";
-import {
-    centralLayout, CentralLayout, ovnDbInit, ovnNorthdStart, ovsdbServerStart, ovsdbToolCreate, SCHEMAS, validNamespace, validPath,
-} from "../../commands/hostCommands";
+import { centralLayout, CentralLayout } from "../../commands/names";
+import { ovnDbInit, ovnNorthdStart, ovsdbServerStart, ovsdbToolCreate, SCHEMAS } from "../../commands/ovs";
+import { validNamespace, validPath } from "../../plan/validate";
 import { daemonProblems, deadDaemons, diffSettings, ensureDaemon, namespaceExists, removeStateDir, ResourceInputs, stopDaemon } from "../../kit/hostRuntime";
 import { runCommand } from "../../transport/transport";
 

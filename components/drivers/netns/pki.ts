@@ -3,9 +3,11 @@
 // files stay in the lab's state directory (the daemons read them there); the
 // private keys are also outputs marked secret, so the stack's state holds
 // them encrypted, never in plain text.
+import { pkiInit, pkiReqSign } from "../../commands/pki";
 import * as pulumi from "../../kit/pulumiCore";
 import { ResourceHandler, OvnlabResource } from "../../kit/resource";
-import { TlsFiles, validName, validPath } from "../../commands/hostCommands";
+import { TlsFiles } from "../../commands/ovs";
+import { validPath } from "../../plan/validate";
 import { ResourceInputs } from "../../kit/hostRuntime";
 import { runCommand } from "../../transport/transport";
 
@@ -33,9 +35,6 @@ export function pkiFiles(dir: string, name: string): TlsFiles {
     };
 }
 
-export const pkiInit = (dir: string) => ["ovs-pki", `--dir=${validPath("PKI directory", dir)}/ca`, "init"];
-/** Run with the PKI directory as working directory: ovs-pki fails silently on a name with a path. */
-export const pkiReqSign = (dir: string, name: string) => ["ovs-pki", `--dir=${validPath("PKI directory", dir)}/ca`, "req+sign", validName("certificate name", name), "switch"];
 
 async function ensurePki(args: PkiArgs): Promise<PkiOutputs> {
     const fs: typeof import("fs") = require("fs");

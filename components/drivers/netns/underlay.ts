@@ -4,10 +4,9 @@
 // frames traverse FORWARD, whose policy dockerd sets to DROP (recipe pitfall 1).
 import * as pulumi from "../../kit/pulumiCore";
 import { ResourceHandler, OvnlabResource } from "../../kit/resource";
-import {
-    ForwardChain, ipBridgeAdd, iptablesChainExists, iptablesCheckUnderlayRule, iptablesDeleteUnderlayRule,
-    iptablesInsertUnderlayRule, ipLinkUp, underlayBridgeName, validLabId,
-} from "../../commands/hostCommands";
+import { ForwardChain, ipBridgeAdd, iptablesChainExists, iptablesCheckUnderlayRule, iptablesDeleteUnderlayRule, iptablesInsertUnderlayRule, ipLinkUp } from "../../commands/ip";
+import { underlayBridgeName } from "../../commands/names";
+import { validLabId } from "../../plan/validate";
 import { deleteLink, diffSettings, linkExists, ResourceInputs } from "../../kit/hostRuntime";
 import { runCommand, TransportSpec } from "../../transport/transport";
 

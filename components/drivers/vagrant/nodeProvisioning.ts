@@ -2,9 +2,10 @@
 // run as root over the node's transport. Create and update run it (it changes
 // only what is missing); read runs it with --check, so a daemon that died or a
 // bridge deleted by hand shows up in `pulumi refresh`, and `up` repairs it.
+import { provisionScriptArgv } from "../../commands/vagrant";
 import * as pulumi from "../../kit/pulumiCore";
 import { ResourceHandler, OvnlabResource } from "../../kit/resource";
-import { validName } from "../../commands/hostCommands";
+import { validName } from "../../plan/validate";
 import { alreadyGone, diffSettings, ResourceInputs } from "../../kit/hostRuntime";
 import { parseProvisionOutput } from "./provisionScript";
 import { runCommand, TransportSpec } from "../../transport/transport";
@@ -27,7 +28,7 @@ export interface NodeProvisioningOutputs extends NodeProvisioningArgs {
 function runScript(args: NodeProvisioningArgs, check: boolean) {
     validName("node name", args.node);
     // Installing packages in a fresh VM takes minutes.
-    return runCommand(args.transport, ["bash", "-c", args.script, "provision.sh", ...(check ? ["--check"] : [])], { timeoutMs: 30 * 60_000, allowFailure: check });
+    return runCommand(args.transport, provisionScriptArgv(args.script, check), { timeoutMs: 30 * 60_000, allowFailure: check });
 }
 
 async function provision(args: NodeProvisioningArgs): Promise<NodeProvisioningOutputs> {

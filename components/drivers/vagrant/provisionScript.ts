@@ -9,7 +9,8 @@
 // `--check` runs the checks alone (what a refresh does). Under pipefail no
 // pipeline ends in `grep -q` or `head`: their early exit would fail the writer.
 import { DatapathType } from "../../plan/config";
-import { PHYSICAL_BRIDGE, validDatapathType, validInterface, validIpv4Cidr, validName } from "../../commands/hostCommands";
+import { PHYSICAL_BRIDGE } from "../../commands/names";
+import { validDatapathType, validInterface, validIpv4Cidr, validName } from "../../plan/validate";
 
 export interface ProvisionSpec {
     node: string;

@@ -7,7 +7,7 @@
 import * as pulumi from "../../kit/pulumiCore";
 import { ResourceHandler, OvnlabResource } from "../../kit/resource";
 import { VagrantProvider } from "../../plan/config";
-import { validName, validPath } from "../../commands/hostCommands";
+import { validName, validPath } from "../../plan/validate";
 import { diffSettings, removeStateDir, ResourceInputs } from "../../kit/hostRuntime";
 import { runCommand, TransportSpec } from "../../transport/transport";
 import {

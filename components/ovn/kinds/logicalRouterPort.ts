@@ -1,7 +1,7 @@
 // OVN kind: a logical router port (`ovn-nbctl lrp-add lr0 lr-node1 <mac> 10.244.1.1/24`),
 // found by name; its router is the one whose `ports` holds it.
 import * as pulumi from "../../kit/pulumiCore";
-import { validIpv4Cidr, validMac } from "../../commands/hostCommands";
+import { validIpv4Cidr, validMac } from "../../plan/validate";
 import { lrpAdd, lrpDel, lrpSetColumns, rowName, setExternalIds, stringSet } from "../../commands/ovnNbctl";
 import { OvnlabResource } from "../../kit/resource";
 import { byName, createCommand, portOwner, InputsOf, NbKind, nbHandler, NbRowArgs, ownedIds } from "../kind";
