@@ -31,6 +31,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** An ovnlab resource starting its create (or delete): a provider is running commands on the host. */
 const ANY_CREATING = /ovnlab:\w+:\w+ \S+ creating/;
 const ANY_DELETING = /ovnlab:\w+:\w+ \S+ deleting/;
+const CONTAINER_CREATING = /ovnlab:docker:Container \S+ creating/;
 /** SIGINT asks the CLI to cancel; it finishes the operations in flight, saves the state and exits. */
 const CANCEL_BOUND_MS = 60_000;
 
@@ -69,6 +70,8 @@ async function interrupt(args: string[], trigger: RegExp, signal: "SIGINT" | "SI
         expect(await until(run, trigger), `pulumi ${args[0]} ended before ${trigger}:\n${run.output().slice(-2000)}`).toBe(true);
         await sleep(delayMs);
         tree = descendants(run.pid);
+        // The run must still be going when the signal is sent, or the test proves nothing.
+        expect(isAlive(run.pid), `pulumi ${args[0]} finished within ${delayMs} ms of ${trigger}: pick a later trigger:\n${run.output().slice(-2000)}`).toBe(true);
         if (signal === "SIGINT") process.kill(run.pid, "SIGINT");
         // A process of the tree may have exited since it was listed: that is not a failure.
         else for (const pid of [run.pid, ...tree]) if (isAlive(pid)) try { process.kill(pid, "SIGKILL"); } catch { /* exited meanwhile */ }
@@ -134,7 +137,10 @@ describe("an interrupted pulumi up", () => {
     });
 
     it("SIGINT later, while OVN objects and plugs are created; then up converges and the lab pings", async () => {
-        const run = await interrupt(["up", "--yes", "--skip-preview"], ANY_CREATING, "SIGINT", 500);
+        // After the recovery above most of the lab exists, and what is left can finish within a fixed delay
+        // (it did in CI: the signal found the CLI gone). The first container create is late enough for
+        // OVN objects to be in flight and early enough that the plugs (which need the containers) are still to come.
+        const run = await interrupt(["up", "--yes", "--skip-preview"], CONTAINER_CREATING, "SIGINT");
         console.log(`[interrupted] up SIGINT mid-way: exit ${run.code} after ${run.exitMs} ms`);
         expect(run.code).not.toBe(0);
         expect(run.output).toMatch(/received; cancelling[\s\S]*update canceled/);
