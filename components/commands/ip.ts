@@ -5,6 +5,8 @@ import { checked, validInterface, validIpv4, validIpv4Cidr, validLabId, validMac
 
 export const ipNetnsAdd = (namespace: string): Argv => ["ip", "netns", "add", validNamespace(namespace)];
 export const ipNetnsDelete = (namespace: string): Argv => ["ip", "netns", "delete", validNamespace(namespace)];
+/** The PIDs of every process in the namespace, one per line. */
+export const ipNetnsPids = (namespace: string): Argv => ["ip", "netns", "pids", validNamespace(namespace)];
 
 /** JSON description of one link; exits non-zero when it does not exist. */
 export const ipLinkShow = (device: string): Argv => ["ip", "-j", "link", "show", "dev", validInterface(device)];

@@ -142,7 +142,12 @@ export interface CentralLayout {
     northdPidfile: string;
     northdCtl: string;
     northdLog: string;
+    /** Says the databases beside it are an ovnlab central's (their rows go with its files). */
+    mark: string;
 }
+
+/** The file in a central's directory that marks its databases as the lab's own. */
+export const CENTRAL_MARK = "ovnlab-central";
 
 export function centralLayout(stateDir: string): CentralLayout {
     const dir = `${validPath("state directory", stateDir)}/central`;
@@ -153,6 +158,7 @@ export function centralLayout(stateDir: string): CentralLayout {
         sbDbFile: `${dir}/ovnsb_db.db`, sbSocket: `${dir}/ovnsb_db.sock`, sbPidfile: `${dir}/ovnsb_db.pid`,
         sbCtl: `${dir}/ovnsb_db.ctl`, sbLog: `${dir}/ovsdb-server-sb.log`,
         northdPidfile: `${dir}/ovn-northd.pid`, northdCtl: `${dir}/ovn-northd.ctl`, northdLog: `${dir}/ovn-northd.log`,
+        mark: `${dir}/${CENTRAL_MARK}`,
     };
     [layout.nbSocket, layout.nbCtl, layout.sbSocket, layout.sbCtl, layout.northdCtl].forEach(validSocketPath);
     return layout;

@@ -2,7 +2,7 @@
 // managed by the PID in their pidfiles (never by name). Plain functions, run
 // by the provider plugin's handlers.
 import { DiffResult } from "./resource";
-import { ipLinkDelete, ipLinkShow } from "../commands/ip";
+import { ipLinkDelete, ipLinkShow, ipNetnsPids } from "../commands/ip";
 import { runCommand, TransportSpec } from "../transport/transport";
 
 export type { ResourceInputs } from "./resource";
@@ -159,5 +159,58 @@ export function removeStateDir(dir: string): void {
         fs.rmdirSync(path.dirname(dir));
     } catch {
         // not empty (other nodes) or already gone
+    }
+}
+
+/** /proc/<pid>/cmdline with its NULs as spaces; empty when the process is gone. */
+function commandLineOf(pid: number): string {
+    const fs: typeof import("fs") = require("fs");
+    try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+    } catch {
+        return "";
+    }
+}
+
+/**
+ * Stops the processes in the lab's own namespace (those whose command line
+ * contains `mark`, when given), by PID: SIGTERM, then SIGKILL. For daemons
+ * whose pidfiles went with the lab's files (`rm -rf .lab`): the namespace's
+ * exact name, never a pattern, says they are the lab's. Returns how many it stopped.
+ */
+export async function stopNamespaceProcesses(namespace: string, mark?: string, graceMs = 5000): Promise<number> {
+    if (!namespaceExists(namespace)) return 0;
+    const listed = await runCommand({ kind: "local" }, ipNetnsPids(namespace), { allowFailure: true });
+    const pids = listed.stdout.split("\n").map((l) => Number(l.trim())).filter((p) => Number.isInteger(p) && p > 1 && p !== process.pid)
+        .filter((p) => mark === undefined || commandLineOf(p).includes(mark));
+    const alive = (pid: number) => commandLineOf(pid) !== "" && !/^Z/.test(processState(pid));
+    const signal = (pid: number, name: NodeJS.Signals) => {
+        try {
+            process.kill(pid, name);
+        } catch {
+            // already exited
+        }
+    };
+    const waitFor = async (withinMs: number) => {
+        const deadline = Date.now() + withinMs;
+        while (pids.some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    pids.forEach((p) => signal(p, "SIGTERM"));
+    await waitFor(graceMs);
+    pids.filter(alive).forEach((p) => signal(p, "SIGKILL"));
+    await waitFor(3000);
+    const left = pids.filter(alive);
+    if (left.length > 0) throw new Error(`processes ${left.join(", ")} in namespace ${namespace} survived SIGKILL`);
+    return pids.length;
+}
+
+/** The state letter of /proc/<pid>/stat (R, S, Z, ...); empty when gone. */
+function processState(pid: number): string {
+    const fs: typeof import("fs") = require("fs");
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    } catch {
+        return "";
     }
 }

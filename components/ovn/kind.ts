@@ -11,7 +11,7 @@
 import * as pulumi from "../kit/pulumiCore";
 import { checkFields, FieldRule } from "../kit/checkFields";
 import { validOvsdbRemote } from "../plan/validate";
-import { databaseGone, nbctl } from "./nbSession";
+import { databaseGone, nbctl, ownDatabaseDown } from "./nbSession";
 import { sameValue } from "../kit/hostRuntime";
 import { DbEndpoint, displayTransaction, listTables, NbCommand, parseJsonTables, Row, rowName, setExternalIds, stringMap, stringSet } from "../commands/ovnNbctl";
 import { ResourceHandler } from "../kit/resource";
@@ -159,7 +159,11 @@ export function nbHandler<A extends NbRowArgs>(kind: NbKind<A>): ResourceHandler
             return { outs: withoutDisplay(news) };
         },
         async delete(_id: string, props: A) {
-            await runNbTransaction(props.endpoint, kind.remove(props));
+            // The lab's files removed by hand, or its own database stopped: the rows go with the central.
+            if (databaseGone(props.endpoint)) return;
+            await runNbTransaction(props.endpoint, kind.remove(props)).catch((error: unknown) => {
+                if (!ownDatabaseDown(props.endpoint, error)) throw error;
+            });
         },
         async read(id: string, props: A) {
             if (databaseGone(props.endpoint)) return {};

@@ -16,6 +16,7 @@ import * as path from "path";
 import { ctlArgv, DbEndpoint, NbCommand, nbctlDaemonArgv } from "../commands/ovnNbctl";
 import { pidFromPidfile } from "../kit/hostRuntime";
 import { renderArgv, runCommand } from "../transport/transport";
+import { CENTRAL_MARK } from "../commands/names";
 
 const DIR_PREFIX = "ovnlab-nbctl-";
 const REQUEST_TIMEOUT_MS = 20_000;
@@ -126,7 +127,34 @@ export function reapOrphanedSessions(): void {
     }
 }
 
+/**
+ * Fails at once, in ovn-nbctl's words, when nothing listens on the database's
+ * unix socket (a server killed with SIGKILL leaves its socket file behind): a
+ * daemon would wait its whole start timeout for it.
+ */
+function probeUnixSocket(db: string): Promise<void> {
+    if (!db.startsWith("unix:")) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+        const socket = net.createConnection(db.slice("unix:".length));
+        const timer = setTimeout(() => {
+            socket.destroy();
+            resolve(); // accepting but slow: let the daemon's own timeout judge
+        }, 2000);
+        socket.once("connect", () => {
+            clearTimeout(timer);
+            socket.destroy();
+            resolve();
+        });
+        socket.once("error", (error: NodeJS.ErrnoException) => {
+            clearTimeout(timer);
+            const why = error.code === "ECONNREFUSED" ? "Connection refused" : error.code === "ENOENT" ? "No such file or directory" : error.message;
+            reject(new Error(`ovn-nbctl: ${db}: database connection failed (${why})`));
+        });
+    });
+}
+
 async function startSession(db: string): Promise<Session> {
+    await probeUnixSocket(db);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${DIR_PREFIX}${process.pid}-`));
     const pidfile = path.join(dir, "nbctl.pid");
     // Known while it starts, so a provider told to stop in the meantime stops this daemon too.
@@ -203,6 +231,17 @@ export function closeNbSessions(): void {
  */
 export function databaseGone(endpoint: DbEndpoint): boolean {
     return endpoint.transport.kind === "local" && endpoint.db.startsWith("unix:") && !fs.existsSync(path.dirname(endpoint.db.slice("unix:".length)));
+}
+
+/**
+ * A database of the lab's own central (its directory holds CENTRAL_MARK) that
+ * does not answer: its rows go with its files when the central is deleted, so
+ * a destroy need not reach it. A user's database (external driver) has no mark.
+ */
+export function ownDatabaseDown(endpoint: DbEndpoint, error: unknown): boolean {
+    if (endpoint.transport.kind !== "local" || !endpoint.db.startsWith("unix:")) return false;
+    const dir = path.dirname(endpoint.db.slice("unix:".length));
+    return fs.existsSync(path.join(dir, CENTRAL_MARK)) && /database connection failed|Connection refused|No such file/i.test(String((error as Error)?.message ?? error));
 }
 
 const socketMissing = (endpoint: DbEndpoint) => endpoint.db.startsWith("unix:") && !fs.existsSync(endpoint.db.slice("unix:".length));

@@ -9,6 +9,7 @@
 // unreachable for this stack only (DOCKER_HOST in the stack's environment),
 // never by stopping the engine other tests share.
 import { execFileSync } from "child_process";
+import { rmSync } from "fs";
 import { join } from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pidFromPidfile } from "../../components/kit/hostRuntime";
@@ -155,14 +156,24 @@ describe("two labs on one host", () => {
         expect(devLabPingFailures(labId)).toEqual([]);
     });
 
-    it("destroying the second leaves nothing of it and the first working", async () => {
-        await other!.stack.destroy(quiet);
-        expect(labLeftovers(otherLabId, join(other!.dir, ".lab", otherLabId))).toEqual(NOTHING_LEFT);
+    it("the second lab's files removed by hand (rm -rf .lab/<id>): refresh works, destroy leaves nothing of it, the first keeps working", async () => {
+        const otherDir = join(other!.dir, ".lab", otherLabId);
+        rmSync(otherDir, { recursive: true, force: true });
+        // Its daemons run on without their pidfiles and sockets; found by the lab's namespaces, containers by their labels.
+        expect(labLeftovers(otherLabId, otherDir).processes.length).toBeGreaterThan(0);
+        const refresh = await timed(() => other!.stack.refresh(quiet));
+        expect(refresh.error, errorLines(refresh.error)).toBeUndefined();
+        const destroy = await timed(() => other!.stack.destroy(quiet));
+        console.log(`[faults] second lab without its files: refresh ${refresh.ms} ms, destroy ${destroy.ms} ms`);
+        expect(destroy.error, errorLines(destroy.error)).toBeUndefined();
+        expect(labLeftovers(otherLabId, otherDir)).toEqual(NOTHING_LEFT);
         expect(devLabPingFailures(labId)).toEqual([]);
     });
 
-    it("the first lab's destroy leaves nothing behind either", async () => {
-        await lab.stack.destroy(quiet);
+    it("the first lab's destroy, its NB database killed just before, leaves nothing behind either", async () => {
+        await stop(central("ovnnb_db.pid"), "SIGKILL");
+        const destroy = await timed(() => lab.stack.destroy(quiet));
+        expect(destroy.error, errorLines(destroy.error)).toBeUndefined();
         expect(labLeftovers(labId, stateDir)).toEqual(NOTHING_LEFT);
     });
 });

@@ -7,7 +7,8 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
 import { LAB_LABEL } from "../../components/commands/names";
-import { stopDaemon } from "../../components/kit/hostRuntime";
+import { stopDaemon, stopNamespaceProcesses } from "../../components/kit/hostRuntime";
+import { stopPid } from "./processes";
 import { underlayProvider } from "../../components/drivers/netns/underlay";
 
 /** Controllers first, then northd and the OVN databases, then vswitchd, then the Open_vSwitch database (recipe pitfall 6). */
@@ -56,6 +57,9 @@ export async function stopDaemonsUnder(dir: string): Promise<void> {
 export async function cleanupLab(labId: string, stateDir: string, image?: string): Promise<void> {
     await stopDaemonsUnder(stateDir);
     for (const id of labContainers(labId)) run(["docker", "rm", "-f", id]);
+    // Daemons whose pidfiles are gone (a test removed the lab's files): by the lab's namespaces, then by its directory.
+    for (const ns of labNamespaces(labId)) await stopNamespaceProcesses(ns).catch(() => undefined);
+    for (const pid of labProcesses(stateDir)) await stopPid(pid);
     for (const ns of labNamespaces(labId)) run(["ip", "netns", "delete", ns]);
     for (const link of labLinks(labId)) run(["ip", "link", "delete", "dev", link]);
     await underlayProvider.delete!(labId, { labId, bridgeName: `${labId}_br`, chain: "FORWARD", problems: [] });

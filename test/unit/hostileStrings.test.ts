@@ -79,6 +79,7 @@ const BUILDERS: Record<string, Sample> = {
     ipLinkSetAddressAndMtu: { args: ["eth0", "02:00:00:00:01:03", 1442] },
     ipLinkSetMtu: { args: ["c-netsho1", 1400] },
     ipBridgeAdd: { args: ["t1_br"] },
+    ipNetnsPids: { args: ["ovnlab-t1-node1"] },
     ipVethAdd: { args: [{ name: "c-netsho1", peerName: "eth0", peerNamespace: { pid: 4242 }, mtu: 1442, peerMac: "02:00:00:00:01:03" }] },
     ipAddrShow: { args: ["br-phy"] },
     ipAddrAdd: { args: ["172.16.56.2/24", "br-phy"] },

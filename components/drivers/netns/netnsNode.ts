@@ -11,7 +11,7 @@ import { ipAddrAdd, ipAddrShow, ipLinkSetMaster, ipLinkShow, ipLinkUp, ipNetnsAd
 import { hostVethName, namespaceName, NODE_UNDERLAY_INTERFACE, nodeEnvironment, nodeLayout, NodeLayout, PHYSICAL_BRIDGE } from "../../commands/names";
 import { ovnControllerStart, ovsdbServerStart, ovsdbToolCreate, ovsVsctl, ovsVswitchdStart, SCHEMAS, TlsFiles, vsAddBridge, vsAddPort, vsBridgeExists, vsDisableInBand, vsInit, vsSetBridgeHwaddr, vsSetDatapathType, vsSetFailMode, vsSetOvnChassisIds } from "../../commands/ovs";
 import { validChassis, validDatapathType, validEncap, validHostname, validInterface, validIpv4, validIpv4Cidr, validLabId, validName, validPath } from "../../plan/validate";
-import { ResourceInputs, alreadyGone, daemonProblems, deadDaemons, deleteLink, diffSettings, ensureDaemon, linkExists, namespaceExists, removeStateDir, stopDaemon } from "../../kit/hostRuntime";
+import { ResourceInputs, alreadyGone, daemonProblems, deadDaemons, deleteLink, diffSettings, ensureDaemon, linkExists, namespaceExists, removeStateDir, stopDaemon, stopNamespaceProcesses } from "../../kit/hostRuntime";
 import { runCommand, TransportSpec } from "../../transport/transport";
 
 // ---- The node --------------------------------------------------------------
@@ -227,6 +227,8 @@ async function removeNode(s: NetnsNodeSettings): Promise<void> {
     const out = nodeOutputs(s, []);
     const layout = nodeLayout(s.stateDir, s.name);
     for (const pidfile of nodeStopOrder(layout)) await stopDaemon(pidfile);
+    // Daemons whose pidfiles are gone (the lab's files removed by hand) are still in the node's namespace.
+    await stopNamespaceProcesses(out.namespace);
     await deleteLink({ kind: "local" }, out.hostInterface);
     if (namespaceExists(out.namespace)) {
         const result = await runCommand({ kind: "local" }, ipNetnsDelete(out.namespace), { allowFailure: true });

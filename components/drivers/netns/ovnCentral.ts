@@ -10,7 +10,7 @@ import { ResourceHandler, OvnlabResource } from "../../kit/resource";
 import { centralLayout, CentralLayout } from "../../commands/names";
 import { ovnDbInit, ovnNorthdStart, ovsdbServerStart, ovsdbToolCreate, SCHEMAS } from "../../commands/ovs";
 import { validNamespace, validPath } from "../../plan/validate";
-import { daemonProblems, deadDaemons, diffSettings, ensureDaemon, namespaceExists, removeStateDir, ResourceInputs, stopDaemon } from "../../kit/hostRuntime";
+import { daemonProblems, deadDaemons, diffSettings, ensureDaemon, namespaceExists, removeStateDir, ResourceInputs, stopDaemon, stopNamespaceProcesses } from "../../kit/hostRuntime";
 import { runCommand } from "../../transport/transport";
 
 export interface OvnCentralArgs {
@@ -61,6 +61,7 @@ async function convergeCentral(args: OvnCentralArgs): Promise<OvnCentralOutputs>
     const layout = centralLayout(args.stateDir);
     const out = centralOutputs(args, []);
     fs.mkdirSync(layout.dir, { recursive: true });
+    fs.writeFileSync(layout.mark, `${args.namespace}\n`);
     const env = { OVS_RUNDIR: layout.dir, OVN_RUNDIR: layout.dir, OVS_LOGDIR: layout.dir, OVN_LOGDIR: layout.dir, OVS_DBDIR: layout.dir, OVN_DBDIR: layout.dir };
 
     for (const [dbFile, schema] of [[layout.nbDbFile, SCHEMAS.northbound], [layout.sbDbFile, SCHEMAS.southbound]]) {
@@ -86,7 +87,7 @@ export const ovnCentralProvider: ResourceHandler<OvnCentralArgs, OvnCentralOutpu
             return { id: outs.dir, outs };
         } catch (error) {
             // A failed create is not recorded in the state, so nothing would ever stop what it started.
-            await removeCentral(inputs.stateDir).catch(() => undefined);
+            await removeCentral(inputs.stateDir, inputs.namespace).catch(() => undefined);
             throw error;
         }
     },
@@ -113,14 +114,16 @@ export const ovnCentralProvider: ResourceHandler<OvnCentralArgs, OvnCentralOutpu
     },
 
     async delete(_id, props) {
-        await removeCentral(props.stateDir);
+        await removeCentral(props.stateDir, props.namespace);
     },
 };
 
 /** northd, then the databases, then their files; tolerant of what is gone. */
-async function removeCentral(stateDir: string): Promise<void> {
+async function removeCentral(stateDir: string, namespace: string): Promise<void> {
     const layout = centralLayout(stateDir);
     for (const pidfile of [layout.northdPidfile, layout.nbPidfile, layout.sbPidfile]) await stopDaemon(pidfile);
+    // Without their pidfiles (the lab's files removed by hand): the central's daemons in its node's namespace, by their directory.
+    if (namespace) await stopNamespaceProcesses(namespace, layout.dir);
     removeStateDir(layout.dir);
 }
 
