@@ -8,10 +8,15 @@ import { DRIVERS } from "./drivers";
 import { containerPortArgs } from "./ovn/containerPort";
 import { LogicalRouter, LogicalSwitchPort } from "./ovn/nbResources";
 import { NodeSwitch } from "./ovn/nodeSwitch";
+import { LabReadiness } from "./ovn/labReadiness";
+import { PHYSICAL_BRIDGE, plugInterfaceName } from "./commands/names";
 import { ContainerSummary, NodeSummary } from "./outputs";
 import { Workload } from "./workloads/workload";
 
 export type LabArgs = DriverArgs;
+
+/** How long `up` waits for the last port to be installed (a VM under emulation is slow to start its flows). */
+const READY_TIMEOUT_SECONDS = 120;
 export { ContainerSummary, NodeSummary };
 
 export class Lab extends pulumi.ComponentResource {
@@ -54,6 +59,24 @@ export class Lab extends pulumi.ComponentResource {
                 // so a lab of N ports is N resources for the engine, not 2N.
                 new LogicalSwitchPort(container.name, containerPortArgs(logical, container), { parent: this, dependsOn: [logical.logicalSwitch] });
             }
+        }
+
+        // `up` returns when the lab forwards: every chassis recomputed and caught up, every workload port installed.
+        if (ovn && hosts && workloads.size > 0) {
+            new LabReadiness(`${name}-ready`, {
+                endpoint: nbEndpoint,
+                stack: args.stack,
+                nodes: pulumi.output(plan.nodes.map((n) => {
+                    const host = hosts.get(n.name)!;
+                    return {
+                        name: n.name, transport: host.transport, ovsDb: host.ovsDb, ovnRunDir: host.ovnRunDir, bridge: config.bridge, encapIp: n.underlayIp,
+                        // The userspace datapath resolves the other chassis itself, dropping the first packet meanwhile.
+                        ...(config.datapathType === "netdev" ? { userspaceTunnels: { vswitchdCtl: host.vswitchdCtl ?? "", bridge: PHYSICAL_BRIDGE } } : {}),
+                    };
+                })),
+                ports: plan.containers.map((c) => ({ logicalPort: c.logicalPort, node: c.node, interface: plugInterfaceName(c.name) })),
+                timeoutSeconds: READY_TIMEOUT_SECONDS,
+            }, { parent: this, dependsOn: [...switches.values(), ...workloads.values()] });
         }
 
         this.central = ovn && made.centralSockets

@@ -66,6 +66,11 @@ export const KINDS: Record<string, KindSpec> = {
         description: "A node's chassis settings (`ovs-vsctl set open . external-ids:ovn-remote=... ovn-encap-type=... ovn-encap-ip=...`).",
         inputs: { transport: "#Transport", ovsDb: "string", ids: "map" },
     },
+    "ovnlab:ovn:Readiness": {
+        description: "The lab forwards: every chassis recomputed and caught up (`ovn-nbctl --wait=hv sync`), every workload port ovn-installed.",
+        inputs: { endpoint: "#DbEndpoint", stack: "string", nodes: "any", ports: "any", timeoutSeconds: "integer" },
+        outputs: { nbDigest: "string", waitedMs: "integer", problems: "string[]" },
+    },
     "ovnlab:ovs:ContainerPlug": {
         description: "A workload's eth0 on br-int (`ovs-docker add-port`, then `external_ids:iface-id=<logical port>`).",
         inputs: {

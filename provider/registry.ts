@@ -10,6 +10,7 @@ import { netnsNodeProvider } from "../components/drivers/netns/netnsNode";
 import { nodeProvisioningProvider } from "../components/drivers/vagrant/nodeProvisioning";
 import { ovnCentralProvider } from "../components/drivers/netns/ovnCentral";
 import { ovnChassisProvider } from "../components/ovn/ovnChassis";
+import { labReadinessProvider } from "../components/ovn/labReadiness";
 import { pkiProvider } from "../components/drivers/netns/pki";
 import { processSandboxProvider } from "../components/workloads/processSandbox";
 import { ResourceHandler } from "../components/kit/resource";
@@ -26,6 +27,7 @@ export const HANDLERS: Record<string, ResourceHandler> = {
     "ovnlab:netns:OvnCentral": ovnCentralProvider,
     "ovnlab:netns:Underlay": underlayProvider,
     "ovnlab:ovs:Chassis": ovnChassisProvider,
+    "ovnlab:ovn:Readiness": labReadinessProvider,
     "ovnlab:ovs:ContainerPlug": containerPlugProvider,
     "ovnlab:docker:Container": containerProvider,
     "ovnlab:docker:Image": containerImageProvider,

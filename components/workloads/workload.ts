@@ -20,6 +20,10 @@ export interface WorkloadHost {
     transport: pulumi.Input<TransportSpec>;
     /** The node's Open_vSwitch database; empty: ovs-vsctl's default. */
     ovsDb: pulumi.Input<string>;
+    /** Where the node's ovn-controller.pid is (for ovn-appctl); empty: the tool's default. */
+    ovnRunDir: pulumi.Input<string>;
+    /** ovs-vswitchd's control socket; unset: the tool's default. */
+    vswitchdCtl?: pulumi.Input<string>;
     /** A Docker container run through `transport`, or a process in the node itself. */
     sandbox: { kind: "docker"; transport: pulumi.Input<TransportSpec> } | { kind: "process" };
     /** How a person runs a command on the node, e.g. `vagrant ssh node1 -c`; unset: on this host. */

@@ -5,7 +5,7 @@ import { execFileSync } from "child_process";
 import { readFileSync, statSync } from "fs";
 import { join } from "path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { devLabConfig, labLeftovers, NOTHING_LEFT, pings as labPings } from "../helpers/lab";
+import { devLabConfig, labLeftovers, NOTHING_LEFT, pings as labPings, pingsOnce } from "../helpers/lab";
 import { previewChanges, TestStack } from "../helpers/pulumiStack";
 import { useTestLab } from "../helpers/testLab";
 
@@ -25,6 +25,13 @@ beforeAll(async () => {
 });
 
 describe("the dev lab through pulumi up", () => {
+    it("up returns when the lab forwards: the first single echo across nodes is answered", async () => {
+        await lab.stack.up(quiet);
+        // Right after up, before anything else runs: one packet, no retry, node1 -> lr0 -> Geneve -> node2.
+        expect(pingsOnce(labId, "netsho1", "10.244.2.3")).toBe(true);
+        expect(pingsOnce(labId, "netsho4", "10.244.1.4")).toBe(true);
+    });
+
     it("up brings up two chassis with their ports bound, and the stack outputs say how to reach them", async () => {
         const result = await lab.stack.up(quiet);
         const sb = run(["ovn-sbctl", `--db=unix:${stateDir}/central/ovnsb_db.sock`, "show"]);
@@ -52,7 +59,7 @@ describe("the dev lab through pulumi up", () => {
         expect(statSync(file).size).toBeLessThan(100_000);
         type State = { checkpoint: { latest: { resources: { type: string; provider?: string }[] } } };
         const custom = (JSON.parse(text) as State).checkpoint.latest.resources.filter((r) => r.provider);
-        expect(custom.length).toBe(26); // 38 resources less the stack, the provider and 10 components
+        expect(custom.length).toBe(27); // 39 resources less the stack, the provider and 10 components
         for (const r of custom) {
             expect(r.type).toMatch(/^ovnlab:[a-z]+:[A-Z]\w+$/);
             expect(r.provider).toMatch(/::pulumi:providers:ovnlab::default/);

@@ -88,6 +88,16 @@ export function pings(labId: string, from: string, ip: string): boolean {
     }
 }
 
+/** One echo, one chance: what a user's first packet gets right after `up` returns. */
+export function pingsOnce(labId: string, from: string, ip: string): boolean {
+    try {
+        execFileSync("docker", ["exec", `ovnlab-${labId}-${from}`, "ping", "-c", "1", "-W", "2", ip], { encoding: "utf8", timeout: 30_000 });
+        return true;
+    } catch {
+        return false;
+    }
+}
+
 /** The dev lab's pairs that must ping: same node, across nodes (lr0 and a tunnel), and back. */
 const DEV_LAB_PAIRS: [string, string][] = [["netsho1", "10.244.1.4"], ["netsho1", "10.244.2.3"], ["netsho4", "10.244.1.3"]];
 

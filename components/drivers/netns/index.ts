@@ -33,7 +33,7 @@ export const netnsDriver: NodeDriver = {
         return {
             nbEndpoint: { transport: local, db: centralSockets.nbSocket },
             nbReady: ovn ? ovnCentral(plan, args.stateDir, nodes.get(config.centralNode)!, pki, parent) : [],
-            hosts: new Map([...nodes].map(([n, node]) => [n, { transport: node.transport, ovsDb: node.ovsDb, sandbox: { kind: "docker" as const, transport: local } }])),
+            hosts: new Map([...nodes].map(([n, node]) => [n, { transport: node.transport, ovsDb: node.ovsDb, ovnRunDir: node.runDir, vswitchdCtl: node.vswitchdCtl, sandbox: { kind: "docker" as const, transport: local } }])),
             centralSockets,
             defaultImage: plan.containers.some((c) => !c.image) ? new ContainerImage(`${name}-image`, {}, { parent }).image : undefined,
             nodeOutputs(n) {

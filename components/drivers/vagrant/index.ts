@@ -17,7 +17,7 @@ export const vagrantDriver: NodeDriver = {
         const hosts = new Map(plan.nodes.map((n) => {
             const transport = vagrant.transports.get(n.name)!;
             return [n.name, {
-                transport, ovsDb: "", sandbox: docker ? { kind: "docker" as const, transport } : { kind: "process" as const },
+                transport, ovsDb: "", ovnRunDir: "", sandbox: docker ? { kind: "docker" as const, transport } : { kind: "process" as const },
                 shell: `VAGRANT_CWD=${vagrant.projectDir} vagrant ssh ${n.name} -c`,
             }];
         }));
