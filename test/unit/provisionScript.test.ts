@@ -15,8 +15,8 @@ const chassis: ProvisionSpec = { ...central, node: "node2", central: false, unde
 
 describe("provisionScript", () => {
     it("installs the walk-through's packages: ovn-central on the central only, docker.io only where workloads are containers", () => {
-        expect(provisionPackages(central)).toEqual(["openvswitch-switch", "openvswitch-common", "ovn-host", "ovn-central", "docker.io", "iproute2", "ethtool", "iputils-arping", "iputils-ping"]);
-        expect(provisionPackages({ ...chassis, dockerWorkloads: false })).toEqual(["openvswitch-switch", "openvswitch-common", "ovn-host", "iproute2", "ethtool", "iputils-arping", "iputils-ping"]);
+        expect(provisionPackages(central)).toEqual(["openvswitch-switch", "openvswitch-common", "ovn-host", "ovn-central", "docker.io", "iproute2", "ethtool", "iputils-arping", "iputils-ping", "tcpdump"]);
+        expect(provisionPackages({ ...chassis, dockerWorkloads: false })).toEqual(["openvswitch-switch", "openvswitch-common", "ovn-host", "iproute2", "ethtool", "iputils-arping", "iputils-ping", "tcpdump"]);
         expect(provisionPackages({ ...central, ovn: false })).not.toContain("ovn-central");
     });
 

@@ -37,7 +37,7 @@ export function provisionPackages(spec: ProvisionSpec): string[] {
         ...(spec.ovn ? ["ovn-host"] : []),
         ...(spec.ovn && spec.central ? ["ovn-central"] : []),
         ...(spec.dockerWorkloads ? ["docker.io"] : []),
-        "iproute2", "ethtool", "iputils-arping", "iputils-ping",
+        "iproute2", "ethtool", "iputils-arping", "iputils-ping", "tcpdump",
     ];
 }
 
