@@ -214,3 +214,25 @@ function processState(pid: number): string {
         return "";
     }
 }
+
+/**
+ * Removes `<daemon>.<pid>.ctl` control sockets in `runDir` whose process is
+ * gone: a daemon that names its socket after its PID (ovn-controller) and was
+ * killed leaves one behind per restart (the soak counted them).
+ */
+export function removeStaleControlSockets(runDir: string, daemon: string): number {
+    const fs: typeof import("fs") = require("fs");
+    const path: typeof import("path") = require("path");
+    if (!fs.existsSync(runDir)) return 0;
+    let removed = 0;
+    for (const entry of fs.readdirSync(runDir)) {
+        const match = entry.match(/^(.+)\.(\d+)\.ctl$/);
+        if (!match) continue;
+        // A killed daemon may linger as a zombie (no one reaps it): its /proc entry is no sign of life.
+        const state = processState(Number(match[2]));
+        if (match[1] !== daemon || (state !== "" && state !== "Z")) continue;
+        fs.rmSync(path.join(runDir, entry), { force: true });
+        removed++;
+    }
+    return removed;
+}

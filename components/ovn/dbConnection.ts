@@ -8,7 +8,7 @@ import { TlsFiles } from "../commands/ovs";
 import { ctlArgv, CtlTool, DbEndpoint, delConnection, delSsl, displayTransaction, getConnection, getSsl, NbCommand, setConnection, setSsl } from "../commands/ovnNbctl";
 import { checkFields } from "../kit/checkFields";
 import { ENDPOINT_FIELD } from "./kind";
-import { databaseGone } from "./nbSession";
+import { databaseGone, ownDatabaseDown } from "./nbSession";
 import { runCommand } from "../transport/transport";
 
 export interface DbConnectionArgs {
@@ -65,7 +65,12 @@ export const dbConnectionProvider: ResourceHandler = {
     },
     async read(id: string, props: DbConnectionArgs) {
         if (databaseGone(props.endpoint)) return {}; // the central went, its listener with it
-        const result = await runCommand(props.endpoint.transport, ctlArgv(props.tool, props.endpoint, [getConnection()]));
+        const read = await runCommand(props.endpoint.transport, ctlArgv(props.tool, props.endpoint, [getConnection()])).catch((error: unknown) => {
+            if (ownDatabaseDown(props.endpoint, error)) return undefined; // set again once the central's repair restarts it
+            throw error;
+        });
+        if (!read) return {};
+        const result = read;
         const ssl = props.ssl ? parseGetSsl((await runCommand(props.endpoint.transport, ctlArgv(props.tool, props.endpoint, [getSsl()]))).stdout) : undefined;
         // ovn-sbctl prefixes each target with its role: `read-write role="" ptcp:6642:172.16.56.2`.
         const targets = result.stdout.split("\n").map((l) => l.trim().split(" ").pop()!).filter(Boolean);

@@ -167,7 +167,13 @@ export function nbHandler<A extends NbRowArgs>(kind: NbKind<A>): ResourceHandler
         },
         async read(id: string, props: A) {
             if (databaseGone(props.endpoint)) return {};
-            const snapshot = await readNbSnapshot(props.endpoint);
+            // The lab's own database down (killed, or a destroy killed mid-way): its rows are reported gone, and
+            // the next up re-creates them after the central's repair, adopting the rows its file still holds.
+            const snapshot = await readNbSnapshot(props.endpoint).catch((error: unknown) => {
+                if (ownDatabaseDown(props.endpoint, error)) return undefined;
+                throw error;
+            });
+            if (!snapshot) return {};
             const row = kind.find(snapshot, props);
             return row ? { id, props: { ...props, ...kind.read(snapshot, row, props) } } : {};
         },

@@ -22,7 +22,7 @@ import { ovsVsctl } from "../commands/ovs";
 import { DbEndpoint, stringMap } from "../commands/ovnNbctl";
 import { validInterface, validIpv4, validName } from "../plan/validate";
 import { runCommand, TransportSpec } from "../transport/transport";
-import { databaseGone, nbctl } from "./nbSession";
+import { databaseGone, nbctl, ownDatabaseDown } from "./nbSession";
 import { forgetNbSnapshots, NbSnapshot, readNbSnapshot } from "./kind";
 
 export interface ReadinessNode {
@@ -206,8 +206,12 @@ export const labReadinessProvider: ResourceHandler<LabReadinessArgs, LabReadines
         if (!props) return {};
         if (databaseGone(props.endpoint)) return {};
         const problems = await unready(props);
-        const digest = nbDigest(await readNbSnapshot(props.endpoint), props.stack);
-        if (digest !== props.nbDigest) problems.push("the lab's northbound rows changed since the lab was last made ready: every chassis recomputes on the next up");
+        const snapshot = await readNbSnapshot(props.endpoint).catch((error: unknown) => {
+            if (ownDatabaseDown(props.endpoint, error)) return undefined;
+            throw error;
+        });
+        if (!snapshot) problems.push("the lab's northbound database is down");
+        else if (nbDigest(snapshot, props.stack) !== props.nbDigest) problems.push("the lab's northbound rows changed since the lab was last made ready: every chassis recomputes on the next up");
         return { id, props: { ...props, problems } };
     },
     // Nothing of its own on the host.

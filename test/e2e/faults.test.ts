@@ -99,14 +99,11 @@ describe("faults during a lab's life", () => {
         expect(thawed.error).toBeUndefined();
     });
 
-    it("the NB database stopped: up --refresh fails at once naming its socket; up restarts it, then refresh works and the lab pings", async () => {
+    it("the NB database stopped: up --refresh sees its rows unreadable and the central broken, restarts it and re-adopts them; the lab pings", async () => {
         await stop(central("ovnnb_db.pid"), "SIGTERM");
-        const refresh = await timed(() => lab.stack.up({ ...quiet, refresh: true }));
-        console.log(`[faults] NB stopped: up --refresh failed after ${refresh.ms} ms:\n${errorLines(refresh.error)}`);
-        expect(refresh.error?.message).toMatch(/ovnnb_db\.sock: database connection failed \((No such file or directory|Connection refused)\)/);
-        const up = await timed(() => lab.stack.up(quiet));
-        console.log(`[faults] NB stopped: up took ${up.ms} ms`);
-        expect(up.error).toBeUndefined();
+        const up = await timed(() => lab.stack.up({ ...quiet, refresh: true }));
+        console.log(`[faults] NB stopped: up --refresh took ${up.ms} ms`);
+        expect(up.error, errorLines(up.error)).toBeUndefined();
         expect(pidFromPidfile(central("ovnnb_db.pid"))).toBeDefined();
         expect((await timed(() => lab.stack.up({ ...quiet, refresh: true }))).error).toBeUndefined();
         expect(devLabPingFailures(labId)).toEqual([]);

@@ -31,7 +31,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** An ovnlab resource starting its create (or delete): a provider is running commands on the host. */
 const ANY_CREATING = /ovnlab:\w+:\w+ \S+ creating/;
 const ANY_DELETING = /ovnlab:\w+:\w+ \S+ deleting/;
-const CONTAINER_CREATING = /ovnlab:docker:Container \S+ creating/;
+const PLUG_CREATING = /ovnlab:ovs:ContainerPlug \S+ creating/;
 /** SIGINT asks the CLI to cancel; it finishes the operations in flight, saves the state and exits. */
 const CANCEL_BOUND_MS = 60_000;
 
@@ -137,10 +137,10 @@ describe("an interrupted pulumi up", () => {
     });
 
     it("SIGINT later, while OVN objects and plugs are created; then up converges and the lab pings", async () => {
-        // After the recovery above most of the lab exists, and what is left can finish within a fixed delay
-        // (it did in CI: the signal found the CLI gone). The first container create is late enough for
-        // OVN objects to be in flight and early enough that the plugs (which need the containers) are still to come.
-        const run = await interrupt(["up", "--yes", "--skip-preview"], CONTAINER_CREATING, "SIGINT");
+        // After the recovery above most of the lab exists (the containers too: they need no node), and what is
+        // left can finish within a fixed delay (it did in CI: the signal found the CLI gone). The first plug
+        // create comes with the OVN rows and before the readiness wait, which takes seconds.
+        const run = await interrupt(["up", "--yes", "--skip-preview"], PLUG_CREATING, "SIGINT");
         console.log(`[interrupted] up SIGINT mid-way: exit ${run.code} after ${run.exitMs} ms`);
         expect(run.code).not.toBe(0);
         expect(run.output).toMatch(/received; cancelling[\s\S]*update canceled/);

@@ -236,6 +236,8 @@ describe("a two-node OVN lab in network namespaces", () => {
         const newPid = pidFromPidfile(layout.controllerPidfile)!;
         expect(newPid).not.toBe(pid);
         expect(existsSync(controllerCtl(layout, newPid))).toBe(true);
+        // The killed one's control socket (named after its PID) is gone: restarts do not pile them up.
+        expect(existsSync(controllerCtl(layout, pid))).toBe(false);
         expect((await refreshed(netnsNodeProvider, live.namespace, nodes.node2))?.problems).toEqual([]);
         await waitFor("netsho3 bound again", () => nbctl("get", "Logical_Switch_Port", "netsho3", "up") === "true");
         expect(ping(WORKLOADS[0], WORKLOADS[2])).toBe(true);

@@ -11,7 +11,7 @@ import { ipAddrAdd, ipAddrShow, ipLinkSetMaster, ipLinkShow, ipLinkUp, ipNetnsAd
 import { hostVethName, namespaceName, NODE_UNDERLAY_INTERFACE, nodeEnvironment, nodeLayout, NodeLayout, PHYSICAL_BRIDGE } from "../../commands/names";
 import { ovnControllerStart, ovsdbServerStart, ovsdbToolCreate, ovsVsctl, ovsVswitchdStart, SCHEMAS, TlsFiles, vsAddBridge, vsAddPort, vsBridgeExists, vsDisableInBand, vsInit, vsSetBridgeHwaddr, vsSetDatapathType, vsSetFailMode, vsSetOvnChassisIds } from "../../commands/ovs";
 import { validChassis, validDatapathType, validEncap, validHostname, validInterface, validIpv4, validIpv4Cidr, validLabId, validName, validPath } from "../../plan/validate";
-import { ResourceInputs, alreadyGone, daemonProblems, deadDaemons, deleteLink, diffSettings, ensureDaemon, linkExists, namespaceExists, removeStateDir, stopDaemon, stopNamespaceProcesses } from "../../kit/hostRuntime";
+import { ResourceInputs, alreadyGone, daemonProblems, deadDaemons, deleteLink, diffSettings, ensureDaemon, linkExists, namespaceExists, removeStaleControlSockets, removeStateDir, stopDaemon, stopNamespaceProcesses } from "../../kit/hostRuntime";
 import { runCommand, TransportSpec } from "../../transport/transport";
 
 // ---- The node --------------------------------------------------------------
@@ -197,6 +197,7 @@ async function convergeNode(s: NetnsNodeSettings): Promise<NetnsNodeOutputs> {
             ovnRemote: `${tls ? "ssl" : "tcp"}:${s.centralIp}:6642`, encapType: s.encap, encapIp: out.underlayIp, systemId: s.chassis,
             hostname: s.hostname, bridge: s.bridge, bridgeDatapathType: s.datapathType, monitorAll: true,
         })]);
+        removeStaleControlSockets(out.runDir, "ovn-controller");
         await ensureDaemon(out.namespace, layout.controllerPidfile, ovnControllerStart(layout, tls), env);
     }
     return out;
