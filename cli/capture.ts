@@ -5,9 +5,9 @@
 //   npm run capture -- CONTAINER [--stack NAME] [--count N] [--write FILE.pcap] [--filter EXPR] [--tunnel] [--timeout-seconds S] [--json]
 import { spawn } from "child_process";
 import { createWriteStream, openSync, readFileSync } from "fs";
-import { vagrantEnvironment, vagrantSshConfig, parseSshConfig } from "../components/commands/vagrant";
-import { renderArgv, runCommand, transportArgv, TransportSpec } from "../components/transport/transport";
+import { renderArgv, transportArgv } from "../components/transport/transport";
 import { CaptureOptions, CaptureTarget, captureTarget, parseCapturedCount, parseCaptureArgs, pcapPacketCount, tcpdumpArgv } from "./captureCommands";
+import { reachTransport } from "./nodeReach";
 import { LabOutputs, labOutputs, openStack, stackName } from "./pulumiWorkspace";
 
 export interface CaptureSummary {
@@ -43,14 +43,6 @@ export interface CaptureHooks {
 /** Seconds past tcpdump's own timeout before the local process is killed outright (ssh gone silent, say). */
 const KILL_GRACE_SECONDS = 15;
 
-/** The node's transport: from the outputs (netns), or for a Vagrant machine from `vagrant ssh-config`, as the driver makes it. */
-async function transportOf(target: CaptureTarget): Promise<TransportSpec> {
-    if (target.reach.kind === "transport") return target.reach.transport;
-    const { projectDir, node } = target.reach;
-    const config = parseSshConfig((await runCommand({ kind: "local" }, vagrantSshConfig(node), { env: vagrantEnvironment(projectDir), timeoutMs: 120_000 })).stdout);
-    return { kind: "ssh", ...config, sudo: true };
-}
-
 /** Splits a stream into lines; the last, unterminated one comes at the end. */
 function lineReader(onLine: (line: string) => void): { push(chunk: Buffer): void; end(): void } {
     let rest = "";
@@ -81,7 +73,7 @@ export async function capture(stack: string, outputs: LabOutputs, options: Captu
         ...(options.count === undefined ? {} : { count: options.count }),
         ...(options.timeoutSeconds === undefined ? {} : { timeoutSeconds: options.timeoutSeconds }),
     });
-    const full = transportArgv(await transportOf(target), argv);
+    const full = transportArgv(await reachTransport(target.reach), argv);
     const command = renderArgv(full) + (options.write === undefined ? "" : ` > ${renderArgv([options.write])}`);
     hooks.onCommand?.(command);
 

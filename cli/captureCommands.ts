@@ -5,11 +5,11 @@
 // runs the command.
 import { isAbsolute, resolve } from "path";
 import type { Unwrap } from "@pulumi/pulumi";
-import type { ContainerSummary, NodeSummary } from "../components/lab";
+import type { ContainerSummary } from "../components/lab";
 import { Argv } from "../components/commands/argv";
 import { NODE_UNDERLAY_INTERFACE, plugInterfaceName } from "../components/commands/names";
-import { checked, validInterface, validName, validNamespace, validPath } from "../components/plan/validate";
-import type { TransportSpec } from "../components/transport/transport";
+import { checked, validInterface } from "../components/plan/validate";
+import { NodeReach, nodeReach } from "./nodeReach";
 import type { LabOutputs } from "./pulumiWorkspace";
 
 export const CAPTURE_USAGE =
@@ -140,9 +140,6 @@ function checkedInteger(kind: string, value: number, max: number): number {
     return value;
 }
 
-/** How to reach a node: a transport from its outputs, or (vagrant) the project whose `vagrant ssh-config` gives one. */
-export type NodeReach = { kind: "transport"; transport: TransportSpec } | { kind: "vagrant"; projectDir: string; node: string };
-
 export interface CaptureTarget {
     node: string;
     /** Absent when capturing at a node's tunnel by the node's name. */
@@ -150,18 +147,6 @@ export interface CaptureTarget {
     reach: NodeReach;
     interface: string;
     tunnel: boolean;
-}
-
-/** The vagrant driver's `ssh` output: `VAGRANT_CWD=<project> vagrant ssh <node>` (components/drivers/vagrant/index.ts). */
-const VAGRANT_SSH = /^VAGRANT_CWD=(\S+) vagrant ssh (\S+)$/;
-
-function nodeReach(stack: string, node: Unwrap<NodeSummary>): NodeReach {
-    if (node.namespace !== undefined) return { kind: "transport", transport: { kind: "netns", namespace: validNamespace(node.namespace) } };
-    const vagrant = node.ssh === undefined ? null : VAGRANT_SSH.exec(node.ssh);
-    if (vagrant && vagrant[2] === node.name) {
-        return { kind: "vagrant", projectDir: validPath("Vagrant project directory", vagrant[1]), node: validName("node name", node.name) };
-    }
-    throw new Error(`stack ${stack}: the outputs of ${node.name} say neither a namespace nor a vagrant ssh line: capture cannot reach the node (external driver?)`);
 }
 
 /**
@@ -183,7 +168,7 @@ export function captureTarget(stack: string, outputs: LabOutputs, name: string, 
     const nodeName = container ? container.node : name;
     const node = outputs.nodes.find((n) => n.name === nodeName);
     if (!node) throw new Error(`stack ${stack}: ${name} is on node ${nodeName}, which the outputs do not list`);
-    const reach = nodeReach(stack, node);
+    const reach = nodeReach(stack, node, "capture");
     const iface = !tunnel ? plugInterfaceName(container!.name) : reach.kind === "transport" ? NODE_UNDERLAY_INTERFACE : "any";
     return { node: node.name, ...(container ? { container: container.name } : {}), reach, interface: validInterface(iface), tunnel };
 }

@@ -1,10 +1,14 @@
 // trace: follows an ICMP echo from one container to another through the
 // logical network with ovn-trace (against the SB database: nothing is sent),
 // and prints the datapaths it crosses: switch, router, switch, port.
+// ovn-trace runs where the SB socket is: this host for a netns lab, the
+// central machine (over SSH) for a Vagrant one. Exits 1 unless delivered.
 //   npm run trace -- FROM TO [--stack NAME] [--detailed] [--json]
 // --detailed adds ovn-trace's table-by-table backtrace; --json prints the parsed route.
-import { renderArgv, runCommand } from "../components/transport/transport";
-import { LabOutputs, labOutputs, openStack, positionalArgs, stackName } from "./pulumiWorkspace";
+import { renderArgv, runCommand, transportArgv, TransportSpec } from "../components/transport/transport";
+import { centralNode, nodeReach, reachTransport, socketTransport } from "./nodeReach";
+import { LabOutputs, labOutputs, openStack } from "./pulumiWorkspace";
+import { parseToolArgs, stackOf } from "./toolArgs";
 import { echoMicroflow, ovnTraceArgv, parseTraceSummary, planEcho, renderRoute, routeVerdict, TraceFormat, TraceRoute } from "./traceFlow";
 
 export interface TraceReport {
@@ -12,7 +16,9 @@ export interface TraceReport {
     from: { name: string; node: string; ip: string };
     to: { name: string; node: string; ip: string };
     microflow: string;
-    /** The ovn-trace command line whose output `summary` is. */
+    /** The node whose files hold the SB socket (the central's). */
+    centralNode: string;
+    /** The ovn-trace command line whose output `summary` is, with its transport. */
     command: string;
     route: TraceRoute;
     summary: string;
@@ -22,12 +28,15 @@ export interface TraceReport {
 export async function traceEcho(stack: string, outputs: LabOutputs, fromName: string, toName: string, options: { detailed?: boolean } = {}): Promise<TraceReport> {
     const plan = planEcho(stack, outputs, fromName, toName);
     const microflow = echoMicroflow(plan.packet);
+    const central = centralNode(stack, outputs)!;
+    const reach = nodeReach(stack, central, "trace");
+    const transport: TransportSpec = socketTransport(reach, await reachTransport(reach));
     const trace = (format: TraceFormat) => ovnTraceArgv(plan.sbDb, plan.datapath, microflow, format);
-    const summary = (await runCommand({ kind: "local" }, trace("summary"))).stdout;
-    const detailed = options.detailed ? (await runCommand({ kind: "local" }, trace("detailed"))).stdout : undefined;
+    const summary = (await runCommand(transport, trace("summary"), { timeoutMs: 60_000 })).stdout;
+    const detailed = options.detailed ? (await runCommand(transport, trace("detailed"), { timeoutMs: 60_000 })).stdout : undefined;
     const endpoint = ({ name, node, ip }: { name: string; node: string; ip: string }) => ({ name, node, ip });
     return {
-        stack, from: endpoint(plan.from), to: endpoint(plan.to), microflow, command: renderArgv(trace("summary")),
+        stack, from: endpoint(plan.from), to: endpoint(plan.to), microflow, centralNode: central.name, command: renderArgv(transportArgv(transport, trace("summary"))),
         route: parseTraceSummary(summary), summary, ...(detailed === undefined ? {} : { detailed }),
     };
 }
@@ -44,13 +53,23 @@ export function renderTrace(report: TraceReport): string {
     ].join("\n") + "\n";
 }
 
+/** What `npm run trace` prints and its exit status: 0 when the echo is delivered, 1 otherwise. */
+export async function traceTool(stack: string, outputs: LabOutputs, from: string, to: string, options: { json: boolean; detailed: boolean }) {
+    const report = await traceEcho(stack, outputs, from, to, { detailed: options.detailed });
+    const delivered = report.route.delivered.length > 0;
+    const output = options.json ? JSON.stringify({ ...report, delivered }, null, 2) + "\n" : renderTrace(report);
+    return { exitCode: delivered ? 0 : 1, output, report };
+}
+
+const USAGE = "usage: npm run trace -- FROM TO [--stack NAME] [--detailed] [--json]";
+
 async function main(argv: string[]) {
-    const names = positionalArgs(argv);
-    if (names.length !== 2) throw new Error("usage: npm run trace -- FROM TO [--stack NAME] [--detailed] [--json]");
-    const stack = await openStack(stackName(argv));
-    const report = await traceEcho(stack.name, labOutputs(stack.name, await stack.outputs()), names[0], names[1], { detailed: argv.includes("--detailed") });
-    process.stdout.write(argv.includes("--json") ? JSON.stringify(report, null, 2) + "\n" : renderTrace(report));
-    process.exitCode = report.route.delivered.length > 0 ? 0 : 1;
+    const args = parseToolArgs(argv, { usage: USAGE, flags: ["json", "detailed"], positional: 2 });
+    const stack = await openStack(stackOf(args));
+    const [from, to] = args.positional;
+    const { exitCode, output } = await traceTool(stack.name, labOutputs(stack.name, await stack.outputs()), from, to, args);
+    process.stdout.write(output);
+    process.exitCode = exitCode;
 }
 
 if (require.main === module) {

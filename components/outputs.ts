@@ -21,6 +21,12 @@ export interface NodeSummary {
     ovsDb?: pulumi.Output<string>;
     vswitchdCtl?: pulumi.Output<string>;
     runDir?: pulumi.Output<string>;
+    /**
+     * How the node's workloads run: `docker` containers (the docker CLI reached where the node's files
+     * are: this host for a netns node, the machine for a Vagrant one) or `process` sandboxes in the node
+     * (a PID's network namespace, found by its argv[0], the container name). `verify` pings through it.
+     */
+    workloads?: "docker" | "process";
 }
 
 /** What a user needs to reach one container. */

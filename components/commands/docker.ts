@@ -36,6 +36,8 @@ const dockerTarget = (nameOrId: string): string =>
 export const dockerInspect = (nameOrId: string): Argv => ["docker", "inspect", "--type", "container", dockerTarget(nameOrId)];
 export const dockerStart = (nameOrId: string): Argv => ["docker", "start", dockerTarget(nameOrId)];
 export const dockerRemove = (nameOrId: string): Argv => ["docker", "rm", "-f", dockerTarget(nameOrId)];
+/** `docker exec CONTAINER ARGV...`: a command ovnlab built, inside a running container (no TTY: its output is read). */
+export const dockerExec = (nameOrId: string, argv: Argv): Argv => ["docker", "exec", dockerTarget(nameOrId), ...argv];
 export const dockerImageInspect = (image: string): Argv => ["docker", "image", "inspect", validImage(image)];
 /** Without -f: an image a container still uses stays. */
 export const dockerImageRemove = (image: string): Argv => ["docker", "image", "rm", validImage(image)];

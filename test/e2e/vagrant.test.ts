@@ -3,14 +3,19 @@
 // Vagrant's docker provider standing in for VirtualBox, which cannot run here.
 // Node containers come from the image scripts/vagrant-node-image.sh builds from
 // Debian's packages; their workloads are network namespaces (ProcessSandbox).
-// Unique lab id and host-only network; everything is removed in afterAll even
-// when a test fails.
+// verify, show and trace run on it through the CLI's functions, over each
+// machine's SSH transport. Unique lab id and host-only network; everything is
+// removed in afterAll even when a test fails.
 import { execFileSync } from "child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LabOutputs, labOutputs } from "../../cli/pulumiWorkspace";
+import { showTool } from "../../cli/show";
+import { traceTool } from "../../cli/trace";
+import { verifyTool } from "../../cli/verify";
 import { validateConfig } from "../../components/plan/config";
 import { planLab } from "../../components/plan/ipPlan";
 import { provisionScript } from "../../components/drivers/vagrant/provisionScript";
@@ -142,6 +147,90 @@ describe("stack multi-l2 on Vagrant (docker provider)", () => {
         const match = /^VAGRANT_CWD=\S+ vagrant ssh node2 -c 'sudo nsenter -t (\d+) -n bash'$/.exec(netsho4.exec);
         expect(match).not.toBeNull();
         expect(vagrant(["ssh", "node2", "-c", `sudo nsenter -t ${match![1]} -n ip -4 -o addr show dev eth0`])).toContain("10.244.2.3/24");
+    });
+
+    const WORKLOADS = ["netsho1", "netsho2", "netsho3", "nginx1", "netsho4"];
+    const labNow = async (): Promise<LabOutputs> => labOutputs("multi-l2", await lab.stack.outputs());
+    /** The PID in a workload's exec output (`... nsenter -t PID -n bash`). */
+    const execPid = (outputs: LabOutputs, name: string) => Number(/nsenter -t (\d+) -n/.exec(outputs.containers.find((c) => c.name === name)!.exec!)![1]);
+
+    it("verify: all 20 pairs ping, each from the sender's sandbox namespace (PID found by pgrep) over its machine's ssh; exit 0", async () => {
+        const outputs = await labNow();
+        const { exitCode, output, report } = await verifyTool("multi-l2", outputs, { json: false });
+        expect(report.workloads.map((w) => [w.name, w.node, w.kind])).toEqual(WORKLOADS.map((w) => [w, w === "netsho4" ? "node2" : "node1", "process"]));
+        expect(report.lookups.map((l) => [l.workload, l.pid])).toEqual(WORKLOADS.map((w) => [w, execPid(outputs, w)]));
+        expect(report.lookups[0].command).toMatch(/^ssh -i \S+ -p \d+ .* -- 'sudo -n pgrep -x -f /);
+        expect(report.lookups[0].command).toContain(`ovnlab-${labId}-netsho1 infinity`);
+        expect(report.results).toHaveLength(20);
+        expect(report.failures).toEqual([]);
+        expect(exitCode).toBe(0);
+        const across = report.results.find((r) => r.from === "netsho4" && r.to === "netsho1")!;
+        expect(across.received).toBeGreaterThan(0);
+        expect(across.command).toMatch(new RegExp(`^ssh .* -- 'sudo -n nsenter -t ${execPid(outputs, "netsho4")} -n ping -c 3 -W 2 -q 10\\.244\\.1\\.3'$`));
+        expect(output).toMatch(/^netsho4 +(ok [123]\/3 +){4}-$/m);
+        expect(output).toContain("\n20 passed, 0 failed\n");
+    });
+
+    it("show --json: each machine's own OVS over ssh (br-int secure, OVN's rules, no learned MACs), NB and SB in node1; exit 0", async () => {
+        const { exitCode, output } = await showTool("multi-l2", await labNow(), { json: true });
+        type Probe = { command: string; exitCode: number; output: string };
+        const report = JSON.parse(output) as {
+            healthy: boolean; problems: string[];
+            nodes: { name: string; via: string; openflow: { rules: number }; macTable: unknown[]; probes: Record<string, Probe> }[];
+            central: { node: string; probes: Record<string, Probe> };
+        };
+        expect(report.problems).toEqual([]);
+        expect(report.healthy).toBe(true);
+        expect(exitCode).toBe(0);
+        expect(report.nodes.map((n) => [n.name, n.via])).toEqual(["node1", "node2"].map((n) => [n, `VAGRANT_CWD=${stateDir}/vagrant vagrant ssh ${n}`]));
+        for (const node of report.nodes) {
+            expect(node.probes.bridges.command).toMatch(/^ssh .* -- 'sudo -n ovs-vsctl --timeout=20 show'$/);
+            expect(node.probes.bridges.output).toMatch(/Bridge br-int\n\s+fail_mode: secure/);
+            expect(node.probes.bridges.output).toContain("Bridge br-phy");
+            expect(node.probes.openflow.command).toMatch(/'sudo -n ovs-ofctl dump-flows br-int'$/);
+            expect(node.openflow.rules).toBeGreaterThan(100);
+            expect(node.probes.datapathFlows.exitCode).toBe(0);
+            expect(node.probes.macTable.exitCode).toBe(0);
+            expect(node.macTable).toEqual([]);
+        }
+        expect(report.central.node).toBe("node1");
+        const { northbound, southbound } = report.central.probes;
+        expect(southbound.command).toMatch(/'sudo -n ovn-sbctl --db=unix:\/var\/run\/ovn\/ovnsb_db\.sock --timeout=20 show'$/);
+        expect(southbound.output).toMatch(new RegExp(`Chassis "?${labId}-node1"?[\\s\\S]*Port_Binding "?nginx1"?`));
+        expect(southbound.output).toMatch(new RegExp(`Chassis "?${labId}-node2"?\\n(\\s+.*\\n)*\\s+Port_Binding "?netsho4"?`));
+        for (const text of ["(lr0)", "(ls-node1)", "(ls-node2)", "router-port: lr-node2"]) expect(northbound.output).toContain(text);
+    });
+
+    it("trace netsho1 -> netsho4, run in the central machine: ls-node1, lr0, ls-node2, out of netsho4's port; exit 0", async () => {
+        const { exitCode, output, report } = await traceTool("multi-l2", await labNow(), "netsho1", "netsho4", { json: false, detailed: false });
+        expect(report.route.hops).toEqual([
+            { datapath: "ls-node1", inport: "netsho1", outports: ["ls-node1-lr"] },
+            { datapath: "lr0", inport: "lr-node1", outports: ["lr-node2"] },
+            { datapath: "ls-node2", inport: "ls-node2-lr", outports: ["netsho4"] },
+        ]);
+        expect(report.route.delivered).toEqual(["netsho4"]);
+        expect(exitCode).toBe(0);
+        expect(report.centralNode).toBe("node1");
+        expect(report.command).toMatch(/^ssh .* -- 'sudo -n ovn-trace --db=unix:\/var\/run\/ovn\/ovnsb_db\.sock --summary ls-node1 /);
+        expect(output).toContain("netsho1 (10.244.1.3, node1) -> netsho4 (10.244.2.3, node2): delivered to netsho4\npath: ls-node1 [netsho1 -> ls-node1-lr] -> lr0 [lr-node1 -> lr-node2] -> ls-node2 [ls-node2-lr -> netsho4]\n");
+    });
+
+    it("a sandbox killed by hand: verify names netsho2's 8 pairs and exits 1; up --refresh brings it back and verify passes", async () => {
+        inNode("node1", `kill "$(pgrep -x -f 'ovnlab-${labId}-netsho2 infinity')"`);
+        const broken = await verifyTool("multi-l2", await labNow(), { json: true });
+        expect(broken.exitCode).toBe(1);
+        const json = JSON.parse(broken.output) as typeof broken.report & { healthy: boolean };
+        expect(json.healthy).toBe(false);
+        expect(json.lookups.find((l) => l.workload === "netsho2")).toMatchObject({ node: "node1", error: `no process named ovnlab-${labId}-netsho2` });
+        expect(json.failures.map((f) => `${f.from}>${f.to}`).sort()).toEqual(
+            WORKLOADS.filter((w) => w !== "netsho2").flatMap((w) => [`${w}>netsho2`, `netsho2>${w}`]).sort());
+        expect(json.failures.find((f) => f.from === "netsho2")!.error).toBe("netsho2's sandbox process is not running on node1");
+        expect(json).toMatchObject({ passed: 12, failed: 8 });
+
+        await lab.stack.up({ ...quiet, refresh: true });
+        const repaired = await verifyTool("multi-l2", await labNow(), { json: true });
+        expect(repaired.report.failures).toEqual([]);
+        expect(repaired.exitCode).toBe(0);
     });
 
     it("re-provisioning changes nothing, and a second preview shows no changes", async () => {

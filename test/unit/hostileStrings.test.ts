@@ -38,6 +38,8 @@ const LAYOUT = nodeLayout("/var/lib/ovnlab/t1", "node1");
 const CENTRAL = centralLayout("/var/lib/ovnlab/t1");
 const ENDPOINT = { transport: { kind: "local" } as TransportSpec, db: "unix:/var/lib/ovnlab/t1/central/ovnnb_db.sock" };
 const TLS = { privateKey: "/etc/ovnlab/key.pem", certificate: "/etc/ovnlab/cert.pem", caCert: "/etc/ovnlab/ca.pem" };
+/** A Vagrant machine's transport, as verify, show and trace resolve it. */
+const SSH: TransportSpec = { kind: "ssh", host: "127.0.0.1", port: 2222, user: "vagrant", identityFile: "/var/lib/ovnlab/t1/vagrant/.vagrant/machines/node1/docker/private_key", sudo: true };
 const CHASSIS_IDS = {
     ovnRemote: "tcp:172.16.56.2:6642", encapType: "geneve", encapIp: "172.16.56.3", systemId: "t1-node2", hostname: "node2",
     bridge: "br-int", bridgeDatapathType: "netdev", monitorAll: true,
@@ -137,6 +139,7 @@ const BUILDERS: Record<string, Sample> = {
     dockerInspect: { args: ["ovnlab-t1-netsho1"] },
     dockerStart: { args: ["ovnlab-t1-netsho1"] },
     dockerRemove: { args: ["0123456789abcdef"] },
+    dockerExec: { args: ["ovnlab-t1-netsho1", ["ping", "-c", "3", "10.244.2.3"]], built: ["1"] },
     dockerImageInspect: { args: ["ovnlab/busybox:1.35.0"] },
     dockerImageRemove: { args: ["ovnlab/busybox:1.35.0"] },
     dockerImport: { args: ["/tmp/ovnlab-image-x/rootfs.tar", "ovnlab/busybox:1.35.0", "busybox-1.35.0"] },
@@ -159,9 +162,17 @@ const BUILDERS: Record<string, Sample> = {
     // cli/: what show, trace and diagram run
     ofctlDumpFlows: { args: ["/var/lib/ovnlab/t1/node1/run", "br-int"] },
     appctl: { args: ["/var/lib/ovnlab/t1/node1/run/ovs-vswitchd.4242.ctl", ["dpctl/dump-flows"]], built: ["1"] },
-    nodeProbes: { args: [{ name: "node1", underlayIp: "172.16.56.2", namespace: "ovnlab-t1-node1", ovsDb: "unix:/var/lib/ovnlab/t1/node1/run/db.sock", vswitchdCtl: "/var/lib/ovnlab/t1/node1/run/ovs-vswitchd.4242.ctl", runDir: "/var/lib/ovnlab/t1/node1/run", bridge: "br-int" }] },
-    centralProbes: { args: [{ nbSocket: "unix:/var/lib/ovnlab/t1/central/ovnnb_db.sock", sbSocket: "unix:/var/lib/ovnlab/t1/central/ovnsb_db.sock" }] },
+    nodeProbes: {
+        args: [{
+            name: "node1", underlayIp: "172.16.56.2", bridge: "br-int", chassis: "t1-node1", reach: { kind: "transport", transport: { kind: "netns", namespace: "ovnlab-t1-node1" } },
+            ovsDb: "unix:/var/lib/ovnlab/t1/node1/run/db.sock", vswitchdCtl: "/var/lib/ovnlab/t1/node1/run/ovs-vswitchd.4242.ctl", runDir: "/var/lib/ovnlab/t1/node1/run",
+        }, SSH],
+    },
+    centralProbes: { args: [{ nbSocket: "unix:/var/lib/ovnlab/t1/central/ovnnb_db.sock", sbSocket: "unix:/var/lib/ovnlab/t1/central/ovnsb_db.sock" }, SSH] },
     ovnTraceArgv: { args: ["unix:/var/lib/ovnlab/t1/central/ovnsb_db.sock", "ls-node1", "inport == \"netsho1\"", "summary"], built: ["2"] },
+    // cli/verifyCommands: what verify runs in a workload
+    pingArgv: { args: ["10.244.2.3"] },
+    inWorkload: { args: [{ kind: "docker", containerName: "ovnlab-t1-netsho1" }, ["ping", "-c", "3", "10.244.2.3"]], built: ["1"] },
     dotRenderArgv: { args: ["svg", "/tmp/ovnlab-diagram/dev.dot", "/tmp/ovnlab-diagram/dev.svg"] },
     // Names and file layouts: their results become argv words and environment values.
     interfaceName: { args: ["c", "netsho1"] },
@@ -233,6 +244,12 @@ const NOT_BUILDERS: Record<string, string> = {
     centralAccess: "copies stack outputs into a record; centralProbes builds with ctlArgv",
     probeCommand: "text for people: renderArgv = shellQuote, proven below",
     summarizeOpenFlow: "parses ovs-ofctl output",
+    parseSbChassis: "parses ovn-sbctl output",
+    labProblems: "reads a show report into sentences for people",
+    workloadAccesses: "reads stack outputs into records; inWorkload, sandboxFind and transportArgv validate what reaches a command",
+    parseSandboxPid: "parses pgrep output",
+    verifyReport: "counts ping results",
+    renderVerify: "text for people",
     parseFdb: "parses ovs-appctl output",
     renderShow: "text for people",
     echoMicroflow: "a microflow expression from validated outputs, one word of ovnTraceArgv",
@@ -327,7 +344,7 @@ function unsafeArrival(base: unknown, output: unknown, sample: string, hostile: 
 describe("hostile strings through every command builder", () => {
     it("finds the builder modules by construction (commands/, the vocabulary, every exported Argv builder)", () => {
         for (const f of ["components/commands/ip.ts", "components/commands/ovs.ts", "components/commands/ovnNbctl.ts", "components/commands/vagrant.ts",
-            "components/commands/process.ts", "components/plan/validate.ts", "cli/inspectCommands.ts", "cli/traceFlow.ts", "cli/topologyDiagram.ts"]) {
+            "components/commands/process.ts", "components/plan/validate.ts", "cli/inspectCommands.ts", "cli/traceFlow.ts", "cli/topologyDiagram.ts", "cli/verifyCommands.ts"]) {
             expect(BUILDER_FILES).toContain(f);
         }
         expect(EXPORTS_BUILDER.test("export const x = (a: string): Argv => [a];")).toBe(true);

@@ -2,9 +2,10 @@
 // print, and the report it renders.
 import { describe, expect, it } from "vitest";
 import {
-    appctl, centralAccess, centralProbes, nodeAccess, NodeProbeId, nodeProbes, ofctlDumpFlows, parseFdb, probeCommand, ProbeResult,
-    renderShow, ShowReport, summarizeOpenFlow,
+    appctl, centralAccess, centralProbes, labProblems, nodeAccess, NodeProbeId, nodeProbes, ofctlDumpFlows, parseFdb, parseSbChassis, probeCommand,
+    ProbeResult, renderShow, ShowReport, summarizeOpenFlow,
 } from "../../cli/inspectCommands";
+import type { TransportSpec } from "../../components/transport/transport";
 import { optionValue, positionalArgs } from "../../cli/pulumiWorkspace";
 
 const RUN = "/tmp/ovnlab-t1/node1/run";
@@ -12,6 +13,11 @@ const NODE_OUTPUT = {
     name: "node1", underlayIp: "172.16.56.2", subnet: "10.244.1.0/24", gateway: "10.244.1.1", bridge: "br-int",
     namespace: "ovnlab-t1-node1", ovsDb: `unix:${RUN}/db.sock`, vswitchdCtl: `${RUN}/ovs-vswitchd.ctl`, runDir: RUN,
 };
+const VAGRANT_NODE = {
+    name: "node1", underlayIp: "172.16.56.2", subnet: "10.244.1.0/24", gateway: "10.244.1.1", bridge: "br-int", chassis: "ml2-node1",
+    ssh: "VAGRANT_CWD=/srv/lab/.lab/ml2/vagrant vagrant ssh node1", workloads: "process" as const,
+};
+const SSH: TransportSpec = { kind: "ssh", host: "127.0.0.1", port: 2222, user: "vagrant", identityFile: "/srv/lab/.lab/ml2/vagrant/.vagrant/machines/node1/docker/private_key", sudo: true };
 const CENTRAL = { nb: "tcp:172.16.56.2:6641", sb: "tcp:172.16.56.2:6642", nbSocket: "unix:/tmp/ovnlab-t1/central/ovnnb_db.sock", sbSocket: "unix:/tmp/ovnlab-t1/central/ovnsb_db.sock" };
 
 describe("what show runs", () => {
@@ -38,9 +44,33 @@ describe("what show runs", () => {
         expect(() => ofctlDumpFlows("run", "br-int")).toThrow(/run directory/);
         expect(() => ofctlDumpFlows(RUN, "br-int; reboot")).toThrow(/interface/);
     });
-    it("asks for a fresh `up` when the outputs predate show (or come from the external driver)", () => {
+    it("asks for a fresh `up` when the outputs predate show, and says when no driver's fields are there", () => {
         const { ovsDb: _db, ...old } = NODE_OUTPUT;
         expect(() => nodeAccess("t1", old)).toThrow(/netns driver.*npm run lab:up/);
+        const { namespace: _ns, ovsDb: _d, vswitchdCtl: _v, runDir: _r, ...external } = NODE_OUTPUT;
+        expect(() => nodeAccess("t1", external)).toThrow(/show cannot reach the node/);
+    });
+    it("on a Vagrant machine: the same four commands against its own OVS's defaults, over its SSH transport as root", () => {
+        const machine = { ...VAGRANT_NODE };
+        const access = nodeAccess("ml2", machine);
+        expect(access).toMatchObject({ chassis: "ml2-node1", reach: { kind: "vagrant", projectDir: "/srv/lab/.lab/ml2/vagrant", node: "node1" }, ovsDb: "", vswitchdCtl: "", runDir: "" });
+        expect(() => nodeProbes(access)).toThrow(/resolve its SSH transport first/);
+        const probes = nodeProbes(access, SSH);
+        expect(probes.map((p) => [p.id, p.transport, p.argv])).toEqual([
+            ["bridges", SSH, ["ovs-vsctl", "--timeout=20", "show"]],
+            ["openflow", SSH, ["ovs-ofctl", "dump-flows", "br-int"]],
+            ["datapathFlows", SSH, ["ovs-appctl", "dpctl/dump-flows"]],
+            ["macTable", SSH, ["ovs-appctl", "fdb/show", "br-int"]],
+        ]);
+        expect(probeCommand(probes[1])).toMatch(/^ssh -i \/srv\/lab\/\S+ -p 2222 .* vagrant@127\.0\.0\.1 -- 'sudo -n ovs-ofctl dump-flows br-int'$/);
+    });
+    it("on a Vagrant central: ovn-nbctl and ovn-sbctl against its packages' sockets, inside the machine", () => {
+        const probes = centralProbes({ nbSocket: "unix:/var/run/ovn/ovnnb_db.sock", sbSocket: "unix:/var/run/ovn/ovnsb_db.sock" }, SSH);
+        expect(probes.map((p) => [p.transport, p.argv])).toEqual([
+            [SSH, ["ovn-nbctl", "--db=unix:/var/run/ovn/ovnnb_db.sock", "--timeout=20", "show"]],
+            [SSH, ["ovn-sbctl", "--db=unix:/var/run/ovn/ovnsb_db.sock", "--timeout=20", "show"]],
+        ]);
+        expect(() => centralProbes(centralAccess({ nodes: [], containers: [], central: CENTRAL })!, { ...SSH, user: "-oProxyCommand=x" })).toThrow(/ssh user/i);
     });
 });
 
@@ -120,6 +150,65 @@ describe("the report", () => {
         expect(text).toContain("stack dev: 1 node, OVN\n");
         expect(text).toContain("-- OpenFlow rules on br-int: 442 in 45 tables\n$ cmd-openflow\n    (442 rules: run the command above to list them)");
         expect(text).toContain("== OVN central\n\n-- northbound database\n$ ovn-nbctl show\n    router lr0\n\n-- southbound database\n$ ovn-sbctl show\n    Chassis t1-node1\n");
+    });
+});
+
+describe("the lab's health, from what show saw", () => {
+    const SB_SHOW = [
+        'Chassis t1-node1',
+        '    hostname: node1',
+        '    Encap geneve',
+        '        ip: "172.16.56.2"',
+        '        options: {csum="true"}',
+        '    Port_Binding netsho1',
+        '    Port_Binding netsho2',
+        'Chassis "t1-node2"',
+        '    hostname: node2',
+        '    Encap geneve',
+        '        ip: "172.16.56.3"',
+        '    Port_Binding "netsho3"',
+        '',
+    ].join("\n");
+    it("reads each chassis of ovn-sbctl show and the ports bound to it, quoted or not", () => {
+        expect([...parseSbChassis(SB_SHOW)]).toEqual([["t1-node1", ["netsho1", "netsho2"]], ["t1-node2", ["netsho3"]]]);
+        expect(parseSbChassis("")).toEqual(new Map());
+    });
+    const probe = <Id extends string>(id: Id, output: string, exitCode = 0): ProbeResult<Id> => ({ id, title: `${id} probe`, command: `cmd-${id}`, exitCode, output });
+    const node = (name: string, chassis: string, failing?: NodeProbeId) => ({
+        name, chassis, underlayIp: "172.16.56.2", bridge: "br-int", openflow: { rules: 300, tables: 40 }, macTable: [],
+        probes: Object.fromEntries((["bridges", "openflow", "datapathFlows", "macTable"] as const).map((id) =>
+            [id, id === failing ? probe(id, "ovs-appctl: cannot connect to \"/var/run/openvswitch/ovs-vswitchd.ctl\"\nmore", 1) : probe(id, "ok")])) as ShowReport["nodes"][0]["probes"],
+    });
+    const central = (sb: string, sbExit = 0) => ({ probes: { northbound: probe("northbound", "switch ls-node1"), southbound: probe("southbound", sb, sbExit) } });
+    const bindings = [
+        { workload: "netsho1", node: "node1", logicalPort: "netsho1" },
+        { workload: "netsho3", node: "node2", logicalPort: "netsho3" },
+    ];
+    it("a lab whose commands all worked, with every chassis and port where it belongs, has no problems", () => {
+        expect(labProblems({ stack: "t1", nodes: [node("node1", "t1-node1"), node("node2", "t1-node2")], central: central(SB_SHOW) }, bindings)).toEqual([]);
+    });
+    it("names each failed command, a missing chassis, an unbound port and a port bound elsewhere", () => {
+        const sb = SB_SHOW.replace('    Port_Binding "netsho3"\n', "").replace("Port_Binding netsho2", "Port_Binding netsho3").replace('Chassis "t1-node2"', "Chassis t1-node9");
+        expect(labProblems({ stack: "t1", nodes: [node("node1", "t1-node1"), node("node2", "t1-node2", "datapathFlows")], central: central(sb) }, [
+            ...bindings, { workload: "netsho4", node: "node2", logicalPort: "netsho4" },
+        ])).toEqual([
+            'node2: datapathFlows probe failed (exit 1): ovs-appctl: cannot connect to "/var/run/openvswitch/ovs-vswitchd.ctl"',
+            "node2: chassis t1-node2 is not in the southbound database (ovn-controller never registered)",
+            "netsho3: logical port netsho3 is bound to t1-node1, not to node2's chassis t1-node2",
+            "netsho4: logical port netsho4 is bound to no chassis (not claimed by node2's ovn-controller)",
+        ]);
+    });
+    it("a southbound database that does not answer is one problem, not one per port", () => {
+        expect(labProblems({ stack: "t1", nodes: [node("node1", "t1-node1")], central: central("ovn-sbctl: unix:/x.sock: database connection failed", 1) }, bindings)).toEqual([
+            "central: southbound probe failed (exit 1): ovn-sbctl: unix:/x.sock: database connection failed",
+        ]);
+    });
+    it("the report ends with the verdict", () => {
+        const base: ShowReport = { stack: "t1", nodes: [], problems: [] };
+        expect(renderShow(base)).toBe("stack t1: 0 nodes, no OVN: br-int forwards by MAC learning\n\n== health: no problems found\n");
+        expect(renderShow({ ...base, problems: ["a", "b"] })).toContain("\n\n== health: 2 problems\n- a\n- b\n");
+        expect(renderShow({ ...base, nodes: [{ ...node("node1", "ml2-node1"), via: "VAGRANT_CWD=/p vagrant ssh node1" }] })).toContain("== node1  (VAGRANT_CWD=/p vagrant ssh node1, underlay 172.16.56.2)\n");
+        expect(renderShow({ ...base, central: { node: "node1", ...central(SB_SHOW) } })).toContain("== OVN central  (on node1)\n");
     });
 });
 

@@ -38,7 +38,7 @@ export const netnsDriver: NodeDriver = {
             defaultImage: plan.containers.some((c) => !c.image) ? new ContainerImage(`${name}-image`, {}, { parent }).image : undefined,
             nodeOutputs(n) {
                 const node = nodes.get(n)!;
-                return { namespace: node.namespace, ovsDb: node.ovsDb, vswitchdCtl: node.vswitchdCtl, runDir: node.runDir };
+                return { namespace: node.namespace, ovsDb: node.ovsDb, vswitchdCtl: node.vswitchdCtl, runDir: node.runDir, workloads: "docker" };
             },
         };
     },

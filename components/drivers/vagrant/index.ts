@@ -27,7 +27,7 @@ export const vagrantDriver: NodeDriver = {
             hosts,
             centralSockets: VM_CENTRAL_SOCKETS,
             defaultImage: config.image || VM_WORKLOAD_IMAGE,
-            nodeOutputs: (node) => ({ ssh: `VAGRANT_CWD=${vagrant.projectDir} vagrant ssh ${node}` }),
+            nodeOutputs: (node) => ({ ssh: `VAGRANT_CWD=${vagrant.projectDir} vagrant ssh ${node}`, workloads: docker ? "docker" : "process" }),
         };
     },
 };
