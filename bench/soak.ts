@@ -16,7 +16,7 @@ import { join } from "path";
 import { plugInterfaceName } from "../components/commands/names";
 import { pidFromPidfile } from "../components/kit/hostRuntime";
 import { ensureDocker } from "../test/helpers/docker";
-import { cleanupLab, devLabConfig, devLabPingFailures, labLeftovers } from "../test/helpers/lab";
+import { cleanupLab, devLabConfig, devLabPingFailures, labLeftovers, pidfilesUnder } from "../test/helpers/lab";
 import { uniqueLabId } from "../test/helpers/names";
 import { createTestStack, TestStack } from "../test/helpers/pulumiStack";
 
@@ -31,11 +31,6 @@ const run = (argv: string[]) => execFileSync(argv[0], argv.slice(1), { encoding:
 function filesUnder(dir: string): number {
     if (!existsSync(dir)) return 0;
     return readdirSync(dir).reduce((n, e) => n + (statSync(join(dir, e)).isDirectory() ? filesUnder(join(dir, e)) : 1), 0);
-}
-
-function pidfilesUnder(dir: string): string[] {
-    if (!existsSync(dir)) return [];
-    return readdirSync(dir).flatMap((e) => (statSync(join(dir, e)).isDirectory() ? pidfilesUnder(join(dir, e)) : e.endsWith(".pid") ? [join(dir, e)] : []));
 }
 
 /** Open fds of each long-lived daemon, by its pidfile. */

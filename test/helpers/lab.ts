@@ -14,7 +14,8 @@ import { underlayProvider } from "../../components/drivers/netns/underlay";
 /** Controllers first, then northd and the OVN databases, then vswitchd, then the Open_vSwitch database (recipe pitfall 6). */
 const STOP_ORDER = ["ovn-controller", "ovn-northd", "ovnnb_db", "ovnsb_db", "ovs-vswitchd", "ovsdb-server"];
 
-function pidfilesUnder(dir: string): string[] {
+/** Every pidfile under `dir`, at any depth. */
+export function pidfilesUnder(dir: string): string[] {
     if (!existsSync(dir)) return [];
     return readdirSync(dir).flatMap((entry) => {
         const path = join(dir, entry);
