@@ -34,9 +34,11 @@ export interface NbKind<A extends NbRowArgs> {
     tables: string[];
     /** Inputs whose change means another row: replace, never update. */
     identity: (keyof A & string)[];
-    create(args: A): NbCommand[];
-    update(olds: A, news: A): NbCommand[];
-    remove(args: A): NbCommand[];
+    /** `existing`: the row already there (located kinds: an interrupted create, adopted). */
+    create(args: A, existing?: Row): NbCommand[];
+    /** `row`: the live row (located kinds only). */
+    update(olds: A, news: A, row?: Row): NbCommand[];
+    remove(args: A, row?: Row): NbCommand[];
     /** Its row in the snapshot, or undefined when it is gone. */
     find(snapshot: NbSnapshot, args: A): Row | undefined;
     /** The live values of the inputs this kind owns. */
@@ -45,6 +47,16 @@ export interface NbKind<A extends NbRowArgs> {
     fields?: Record<string, FieldRule>;
     /** Inputs a program (YAML, say) may leave out. */
     defaults?: Partial<A>;
+    /**
+     * Rows with no name of their own (ACLs, DHCP options): their commands name the row by its uuid, so the
+     * engine finds the row in a fresh snapshot before each create (to adopt one an interrupted up made),
+     * update and delete (gone: nothing to delete).
+     */
+    located?: boolean;
+    /** Values of the live row that other resources need (its uuid), added to the outputs by create, update and read. */
+    outputs?(row: Row): Record<string, unknown>;
+    /** The keys `outputs` returns: outputs only, never compared with the inputs by diff. */
+    outputKeys?: string[];
 }
 
 /** A database endpoint, checked as the transport and ovn-nbctl's --db would take it (rows and listeners alike). */
@@ -94,6 +106,12 @@ export function readNbSnapshot(endpoint: DbEndpoint): Promise<NbSnapshot> {
     return snapshot;
 }
 
+/** The row of a kind as the database holds it now (not from a cached snapshot). */
+async function liveRow<A extends NbRowArgs>(kind: NbKind<A>, args: A): Promise<Row | undefined> {
+    cache.delete(JSON.stringify(args.endpoint));
+    return kind.find(await readNbSnapshot(args.endpoint), args);
+}
+
 export async function runNbTransaction(endpoint: DbEndpoint, commands: NbCommand[]): Promise<void> {
     if (commands.every((c) => c.length === 0)) return;
     cache.delete(JSON.stringify(endpoint));
@@ -139,31 +157,45 @@ function withoutDisplay<A extends object>(props: A): A {
 /** The provider's handler of a kind: create/update/delete are its commands in one transaction each. */
 export function nbHandler<A extends NbRowArgs>(kind: NbKind<A>): ResourceHandler {
     kind.tables.forEach((t) => TABLES.add(t));
+    const liveOutputs = async (args: A): Promise<Record<string, unknown>> => {
+        if (!kind.outputs) return {};
+        const row = await liveRow(kind, args);
+        if (!row) throw new Error(`${kind.tables[0]} row ${args.name} is not there after its transaction`);
+        return kind.outputs(row);
+    };
     return {
         defaults: { externalIds: {}, ...(kind.defaults ?? {}) } as Partial<A>,
         check(news: A) {
             return checkFields(news as unknown as Record<string, unknown>, { ...ROW_FIELDS, ...(kind.fields ?? {}) });
         },
         async create(inputs: A) {
-            await runNbTransaction(inputs.endpoint, kind.create(inputs));
-            return { id: inputs.name, outs: withoutDisplay(inputs) };
+            const existing = kind.located ? await liveRow(kind, inputs) : undefined;
+            await runNbTransaction(inputs.endpoint, existing ? kind.update(inputs, inputs, existing) : kind.create(inputs, existing));
+            return { id: inputs.name, outs: { ...withoutDisplay(inputs), ...(await liveOutputs(inputs)) } };
         },
         async diff(_id: string, olds: A, news: A) {
-            const keys = new Set([...Object.keys(olds), ...Object.keys(news)].filter((k) => !k.startsWith("__") && !DISPLAY_ONLY.includes(k)));
+            const keys = new Set([...Object.keys(olds), ...Object.keys(news)].filter((k) => !k.startsWith("__") && !DISPLAY_ONLY.includes(k) && !(kind.outputKeys ?? []).includes(k)));
             const changes = [...keys].filter((k) => !sameValue((olds as Record<string, unknown>)[k], (news as Record<string, unknown>)[k]));
             const replaces = changes.filter((k) => (kind.identity as string[]).includes(k) || k === "endpoint");
             return { changes: changes.length > 0, replaces, deleteBeforeReplace: true };
         },
         async update(_id: string, olds: A, news: A) {
-            await runNbTransaction(news.endpoint, kind.update(olds, news));
-            return { outs: withoutDisplay(news) };
+            const row = kind.located ? await liveRow(kind, news) : undefined;
+            // A located row removed by hand since the refresh: made again.
+            const commands = kind.located && !row ? kind.create(news) : kind.update(olds, news, row);
+            await runNbTransaction(news.endpoint, commands);
+            return { outs: { ...withoutDisplay(news), ...(await liveOutputs(news)) } };
         },
         async delete(_id: string, props: A) {
             // The lab's files removed by hand, or its own database stopped: the rows go with the central.
             if (databaseGone(props.endpoint)) return;
-            await runNbTransaction(props.endpoint, kind.remove(props)).catch((error: unknown) => {
+            try {
+                const row = kind.located ? await liveRow(kind, props) : undefined;
+                if (kind.located && !row) return;
+                await runNbTransaction(props.endpoint, kind.remove(props, row));
+            } catch (error) {
                 if (!ownDatabaseDown(props.endpoint, error)) throw error;
-            });
+            }
         },
         async read(id: string, props: A) {
             if (databaseGone(props.endpoint)) return {};
@@ -175,7 +207,7 @@ export function nbHandler<A extends NbRowArgs>(kind: NbKind<A>): ResourceHandler
             });
             if (!snapshot) return {};
             const row = kind.find(snapshot, props);
-            return row ? { id, props: { ...props, ...kind.read(snapshot, row, props) } } : {};
+            return row ? { id, props: { ...props, ...kind.read(snapshot, row, props), ...(kind.outputs?.(row) ?? {}) } } : {};
         },
     };
 }
