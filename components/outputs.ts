@@ -39,3 +39,16 @@ export interface ContainerSummary {
     containerName?: pulumi.Output<string>;
     exec?: pulumi.Output<string>;
 }
+
+/** What the stack outputs say about the gateway. */
+export interface GatewaySummary {
+    router: string;
+    node: string;
+    chassis: string;
+    snatAddress: string;
+    /** Sources that leave SNATed. */
+    snatSources: string;
+    joinNetwork: string;
+    externalNetwork: string;
+    externalHost: { ip: string; namespace?: pulumi.Output<string>; url?: pulumi.Output<string>; log?: pulumi.Output<string> };
+}

@@ -45,6 +45,16 @@ export function hostVethName(labId: string, node: string): string {
     return interfaceName(validLabId(labId), node);
 }
 
+/** The gateway's external network (netns driver): "the internet", a namespace of its own: `ovnlab-<labId>-inet`. */
+export function externalNamespaceName(labId: string): string {
+    return validNamespace(`ovnlab-${validLabId(labId)}-inet`);
+}
+/** On the gateway node: the OVS bridge the localnet port's physical network maps to. */
+export const EXTERNAL_BRIDGE = "br-ext";
+/** The veth between them: its end in the gateway node (a port of br-ext) and its end in the external namespace. */
+export const EXTERNAL_NODE_INTERFACE = "ext-inet";
+export const EXTERNAL_HOST_INTERFACE = "eth0";
+
 /** The node end of the underlay veth, inside the node namespace (a port of br-phy). */
 export const NODE_UNDERLAY_INTERFACE = "underlay";
 /** The netdev bridge that owns the node's underlay address (userspace tunnelling). */
@@ -162,4 +172,10 @@ export function centralLayout(stateDir: string): CentralLayout {
     };
     [layout.nbSocket, layout.nbCtl, layout.sbSocket, layout.sbCtl, layout.northdCtl].forEach(validSocketPath);
     return layout;
+}
+
+/** The external host's files: its listener's document root (a CGI that prints the source it sees), pidfile and log. */
+export function externalLayout(stateDir: string) {
+    const dir = `${validPath("state directory", stateDir)}/inet`;
+    return { dir, wwwDir: `${dir}/www`, cgi: `${dir}/www/cgi-bin/source`, pidfile: `${dir}/httpd.pid`, logFile: `${dir}/httpd.log` };
 }

@@ -135,6 +135,11 @@ export const vsSetBridgeHwaddr = (bridge: string, mac: string): VsctlCommand => 
 export const vsAddPort = (bridge: string, port: string): VsctlCommand => ["--may-exist", "add-port", validInterface(bridge), validInterface(port)];
 export const vsDelPort = (bridge: string, port: string): VsctlCommand => ["--if-exists", "del-port", validInterface(bridge), validInterface(port)];
 export const vsPortToBridge = (port: string): VsctlCommand => ["port-to-br", validInterface(port)];
+export const vsDelBridge = (bridge: string): VsctlCommand => ["--if-exists", "del-br", validInterface(bridge)];
+/** `set open . external_ids:ovn-bridge-mappings=physnet:br-ext`: ovn-controller patches br-int to that bridge for localnet ports of that network. */
+export const vsSetBridgeMappings = (physnet: string, bridge: string): VsctlCommand =>
+    ["set", "open_vswitch", ".", `external_ids:ovn-bridge-mappings=${checked("physical network", physnet, /^[a-z][a-z0-9]{0,14}$/.test(physnet), "1-15 of a-z, 0-9, starting with a letter")}:${validInterface(bridge)}`];
+export const vsRemoveBridgeMappings = (): VsctlCommand => ["remove", "open_vswitch", ".", "external_ids", "ovn-bridge-mappings"];
 export const vsGetInterfaceExternalIds = (iface: string): VsctlCommand => ["get", "interface", validInterface(iface), "external_ids"];
 
 export interface OvnChassisIds {

@@ -2,7 +2,7 @@
 // network namespace, where a node has no Docker): start, find, inspect, stop.
 // Pure: nothing here runs anything.
 import { Argv } from "./argv";
-import { validName, validPid } from "../plan/validate";
+import { validIpv4, validName, validPath, validPid, validPort } from "../plan/validate";
 
 /** The command line the sandbox process shows in /proc: its name, then sleep's argument. */
 const commandLine = (marker: string): string => `${marker} infinity`;
@@ -29,4 +29,27 @@ export function parseStartTime(stat: string): string {
     const start = fields[19];
     if (!start || !/^\d+$/.test(start)) throw new Error(`cannot read a start time from ${JSON.stringify(stat.slice(0, 120))}`);
     return start;
+}
+
+export interface ListenerSpec {
+    /** Written by start-stop-daemon with the daemon's PID. */
+    pidfile: string;
+    /** The daemon's stdout and stderr: busybox httpd -vv logs `<source ip>:<port>: url:<path>` per request. */
+    logFile: string;
+    address: string;
+    port: number;
+    /** Its document root; CGI scripts under cgi-bin/. The path also tells its process from any other. */
+    wwwDir: string;
+}
+
+/**
+ * `start-stop-daemon --start --background --make-pidfile ... --exec /usr/bin/busybox -- httpd -f -vv -p IP:PORT -h DIR`:
+ * busybox httpd in the foreground of a detached process, its PID in `pidfile` before the command returns.
+ */
+export function listenerStart(spec: ListenerSpec): Argv {
+    return [
+        "start-stop-daemon", "--start", "--background", "--make-pidfile", "--pidfile", validPath("pidfile", spec.pidfile),
+        "--output", validPath("log file", spec.logFile), "--exec", "/usr/bin/busybox", "--",
+        "httpd", "-f", "-vv", "-p", `${validIpv4(spec.address)}:${validPort("listen port", spec.port)}`, "-h", validPath("document root", spec.wwwDir),
+    ];
 }

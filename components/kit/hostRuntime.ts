@@ -61,13 +61,19 @@ export type DaemonState = "running" | "stopped" | "stray";
  * daemons are re-parented to PID 1, which may reap them late (recipe pitfall 7).
  */
 export function pidFromPidfile(pidfile: string): number | undefined {
+    return pidFromMarkedPidfile(pidfile, `--pidfile=${pidfile}`);
+}
+
+/** Like pidFromPidfile, for a daemon that has `mark` among its argv words instead of --pidfile=. */
+export function pidFromMarkedPidfile(pidfile: string, mark: string): number | undefined {
     const fs: typeof import("fs") = require("fs");
     try {
         const pid = Number(fs.readFileSync(pidfile, "utf8").trim());
         if (!Number.isInteger(pid) || pid <= 1) return undefined;
         if (/^\d+ \(.*\) [ZX] /s.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"))) return undefined;
         const argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-        return argv.includes(`--pidfile=${pidfile}`) ? pid : undefined;
+        // `mark`: an argv word only that daemon has (its --pidfile=, or for one that takes none, e.g. busybox httpd, its own directory).
+        return argv.includes(mark) ? pid : undefined;
     } catch {
         return undefined; // no pidfile, or the process is gone
     }
@@ -85,19 +91,19 @@ function inNamespace(pid: number, namespace: string): boolean {
     }
 }
 
-export function daemonState(pidfile: string, namespace: string): DaemonState {
-    const pid = pidFromPidfile(pidfile);
+export function daemonState(pidfile: string, namespace: string, mark?: string): DaemonState {
+    const pid = pidFromMarkedPidfile(pidfile, mark ?? `--pidfile=${pidfile}`);
     if (pid === undefined) return "stopped";
     return inNamespace(pid, namespace) ? "running" : "stray";
 }
 
 /** SIGTERM, wait up to `graceMs`, then SIGKILL; done when the pidfile names no live process. */
-export async function stopDaemon(pidfile: string, graceMs = 5000): Promise<void> {
-    const pid = pidFromPidfile(pidfile);
+export async function stopDaemon(pidfile: string, graceMs = 5000, mark?: string): Promise<void> {
+    const pid = pidFromMarkedPidfile(pidfile, mark ?? `--pidfile=${pidfile}`);
     if (pid === undefined) return;
     const exited = async (withinMs: number) => {
         const deadline = Date.now() + withinMs;
-        while (pidFromPidfile(pidfile) === pid) {
+        while (pidFromMarkedPidfile(pidfile, mark ?? `--pidfile=${pidfile}`) === pid) {
             if (Date.now() > deadline) return false;
             await new Promise((resolve) => setTimeout(resolve, 20));
         }
@@ -132,9 +138,9 @@ export async function ensureDaemon(namespace: string, pidfile: string, argv: str
 }
 
 /** One problem per daemon that is not running where it should. */
-export function daemonProblems(namespace: string, daemons: Record<string, string>): string[] {
+export function daemonProblems(namespace: string, daemons: Record<string, string>, mark?: string): string[] {
     return Object.entries(daemons).flatMap(([name, pidfile]) => {
-        const state = daemonState(pidfile, namespace);
+        const state = daemonState(pidfile, namespace, mark);
         return state === "running" ? [] : [`${name} is ${state === "stray" ? `running outside namespace ${namespace}` : "not running"}`];
     });
 }

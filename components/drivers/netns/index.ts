@@ -11,6 +11,7 @@ import { NetnsNode } from "./netnsNode";
 import { OvnCentral } from "./ovnCentral";
 import { Pki } from "./pki";
 import { Underlay } from "./underlay";
+import { ExternalNetwork } from "./externalNetwork";
 
 /** The certificate both database servers present. */
 const CENTRAL_CERTIFICATE = "central";
@@ -36,6 +37,14 @@ export const netnsDriver: NodeDriver = {
             hosts: new Map([...nodes].map(([n, node]) => [n, { transport: node.transport, ovsDb: node.ovsDb, ovnRunDir: node.runDir, vswitchdCtl: node.vswitchdCtl, sandbox: { kind: "docker" as const, transport: local } }])),
             centralSockets,
             defaultImage: plan.containers.some((c) => !c.image) ? new ContainerImage(`${name}-image`, {}, { parent }).image : undefined,
+            externalNetwork(gateway, parent) {
+                const node = nodes.get(gateway.config.node)!;
+                const external = new ExternalNetwork(`${name}-inet`, {
+                    labId: config.labId, nodeNamespace: node.namespace, ovsDb: node.ovsDb, datapathType: config.datapathType,
+                    physnet: gateway.config.physnet, hostCidr: gateway.externalHost.cidr, stateDir: args.stateDir,
+                }, { parent });
+                return { resource: external, namespace: external.namespace, url: external.url, logFile: external.logFile };
+            },
             nodeOutputs(n) {
                 const node = nodes.get(n)!;
                 return { namespace: node.namespace, ovsDb: node.ovsDb, vswitchdCtl: node.vswitchdCtl, runDir: node.runDir, workloads: "docker" };
