@@ -57,13 +57,15 @@ export function planEcho(stack: string, outputs: LabOutputs, fromName: string, t
     if (!outputs.central) {
         throw new Error(`stack ${stack} runs no OVN (single-l2 or the external driver): there is no logical pipeline to trace; npm run show shows the bridges`);
     }
+    const external = externalHost(outputs);
     const container = (name: string) => {
         const found = outputs.containers.find((c) => c.name === name);
-        if (!found) throw new Error(`stack ${stack} has no container ${name}; it has ${outputs.containers.map((c) => c.name).join(", ")}`);
+        if (!found) throw new Error(`stack ${stack} has no container ${name}; it has ${[...outputs.containers.map((c) => c.name), ...(external ? [EXTERNAL_HOST] : [])].join(", ")}`);
         return found;
     };
     const from = container(fromName);
-    const to = container(toName);
+    // The gateway's external host (by name, or its address): on no node, so the echo goes to the sender's gateway.
+    const to = external && (toName === EXTERNAL_HOST || toName === external.ip) ? external : container(toName);
     if (from.name === to.name) throw new Error(`trace needs two different containers, not ${from.name} twice`);
     const node: Unwrap<NodeSummary> | undefined = outputs.nodes.find((n) => n.name === from.node);
     if (!node?.switchName || !node.routerMac || !from.logicalPort) {
@@ -73,6 +75,15 @@ export function planEcho(stack: string, outputs: LabOutputs, fromName: string, t
         sbDb: outputs.central.sbSocket, from, to, datapath: node.switchName,
         packet: { inport: from.logicalPort, ethSrc: from.mac, ethDst: from.node === to.node ? to.mac : node.routerMac, ip4Src: from.ip, ip4Dst: to.ip },
     };
+}
+
+/** `trace` names the gateway's external host so (Pulumi.gateway.yaml). */
+export const EXTERNAL_HOST = "external";
+
+/** The external host as a trace destination: its address, on no node of the lab. */
+function externalHost(outputs: LabOutputs): Unwrap<ContainerSummary> | undefined {
+    const host = outputs.gateway?.externalHost;
+    return host ? { name: EXTERNAL_HOST, node: "outside the lab", ip: validIpv4(host.ip), mac: "" } : undefined;
 }
 
 /** One logical datapath the packet crosses: where it came in, where it went out (several for a flood). */
@@ -134,7 +145,8 @@ export function parseTraceSummary(text: string): TraceRoute {
             if (current().generated === undefined) route.drops.push(current().datapath);
         } else {
             const output = OUTPUT.exec(line);
-            if (!output || output[2] === "patch") continue;
+            // patch and l3gateway ports join two datapaths (a gateway router's ports are l3gateway): not a way out.
+            if (!output || output[2] === "patch" || output[2] === "l3gateway") continue;
             const generated = current().generated;
             if (generated === undefined) route.delivered.push(output[1]);
             else route.generated.push({ packet: generated, port: output[1] });

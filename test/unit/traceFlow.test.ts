@@ -81,3 +81,30 @@ describe("reading ovn-trace --summary", () => {
         expect(routeVerdict(parseTraceSummary(""))).toBe("not delivered");
     });
 });
+
+describe("a trace to the gateway's external host (Pulumi.gateway.yaml)", () => {
+    const gatewayOutputs: LabOutputs = {
+        ...devOutputs,
+        gateway: {
+            router: "gw0", node: "node1", chassis: "t1-node1", snatAddress: "192.168.100.2", snatSources: "10.244.0.0/16",
+            joinNetwork: "100.64.0.0/16", externalNetwork: "192.168.100.0/24", externalHost: { ip: "192.168.100.100" },
+        },
+    };
+    it("sends the echo to the sender's gateway MAC, addressed to the external host, by its name or its address", () => {
+        for (const to of ["external", "192.168.100.100"]) {
+            const plan = planEcho("t1", gatewayOutputs, "netsho3", to);
+            expect(plan.packet).toEqual({ inport: "netsho3", ethSrc: "02:00:00:00:02:03", ethDst: "00:00:00:02:01:01", ip4Src: "10.244.2.3", ip4Dst: "192.168.100.100" });
+            expect(plan.datapath).toBe("ls-node2");
+        }
+        expect(() => planEcho("t1", devOutputs, "netsho3", "external")).toThrow("it has netsho1, netsho2, netsho3");
+        expect(() => planEcho("t1", gatewayOutputs, "netsho3", "internet")).toThrow("it has netsho1, netsho2, netsho3, external");
+    });
+    it("reads ovn-trace's route through lr0, ls-join, gw0 (SNAT) and ls-ext: delivered to the localnet port, not to the l3gateway patches", () => {
+        // Real `ovn-trace --summary` of netsho3 -> 192.168.100.100 on a gateway lab (OVN 23.03).
+        const route = parseTraceSummary(fixture("to-external"));
+        expect(renderRoute(route)).toBe(
+            "ls-node2 [netsho3 -> ls-node2-lr] -> lr0 [lr-node2 -> lr0-join] -> ls-join [ls-join-lr0 -> ls-join-gw0] -> gw0 [gw0-join -> gw0-ext] -> ls-ext [ls-ext-gw0 -> ls-ext-localnet]");
+        expect(route.delivered).toEqual(["ls-ext-localnet"]);
+        expect(fixture("to-external")).toContain("ct_snat(ip4.src=192.168.100.2)");
+    });
+});
