@@ -4,6 +4,8 @@
 // --out DIR writes DIR/topology-<stack>.md (Mermaid), .dot and .svg (by dot).
 //   npm run diagram [-- --stack NAME] [--plan] [--dot] [--out DIR]
 // --plan: the plan alone, as docs/ holds it: npm run diagram -- --stack dev --plan --out docs
+// --live: the running lab with each object's health (cli/liveDiagram.ts):
+//   npm run diagram -- --live [--stack NAME] [--out DIR] [--json]
 import { mkdirSync, writeFileSync } from "fs";
 import { join, resolve } from "path";
 import { validateConfig } from "../components/plan/config";
@@ -13,8 +15,8 @@ import { labOutputs, openStack, optionValue, stackFileConfig, stackName } from "
 import { dotDiagram, dotRenderArgv, markdownPage, mermaidDiagram, Topology, topologyFromPlan, withDeployment } from "./topologyDiagram";
 
 /** The plan `pulumi up` would make from the stack's file, computed without Pulumi as index.ts does. */
-export function planOfStackFile(stack: string): LabPlan {
-    return planLab(validateConfig(stackFileConfig(stack), stack));
+export function planOfStackFile(stack: string, projectRoot?: string): LabPlan {
+    return planLab(validateConfig(stackFileConfig(stack, projectRoot), stack));
 }
 
 /** The plan, with what the stack's outputs say is running; the plan alone when the stack was never created or is not up. */
@@ -32,18 +34,23 @@ async function deployedTopology(stack: string, planned: Topology): Promise<Topol
 export const diagramCommand = (stack: string, outDir: string, planOnly: boolean) =>
     `npm run diagram -- --stack ${stack}${planOnly ? " --plan" : ""} --out ${outDir}`;
 
-/** Writes `<outDir>/topology-<stack>.{md,dot,svg}`; returns their paths. */
-export async function writeDiagram(topology: Topology, outDir: string, command: string): Promise<string[]> {
+/** Writes `<outDir>/<name>.{md,dot,svg}` (default name `topology-<stack>`); returns their paths. */
+export async function writeDiagram(topology: Topology, outDir: string, command: string, name = `topology-${topology.stack}`): Promise<string[]> {
     const dir = resolve(outDir);
     mkdirSync(dir, { recursive: true });
-    const base = join(dir, `topology-${topology.stack}`);
-    writeFileSync(`${base}.md`, markdownPage(topology, `topology-${topology.stack}.svg`, command));
+    const base = join(dir, name);
+    writeFileSync(`${base}.md`, markdownPage(topology, `${name}.svg`, command));
     writeFileSync(`${base}.dot`, dotDiagram(topology));
     await runCommand({ kind: "local" }, dotRenderArgv("svg", `${base}.dot`, `${base}.svg`));
     return [`${base}.md`, `${base}.dot`, `${base}.svg`];
 }
 
 async function main(argv: string[]) {
+    if (argv.includes("--live")) {
+        // Loaded only here: the live look needs the stack's Automation API, the plan alone does not.
+        const { liveDiagramMain } = await import("./liveDiagram");
+        return liveDiagramMain(argv);
+    }
     const stack = stackName(argv);
     const planOnly = argv.includes("--plan");
     const planned = topologyFromPlan(planOfStackFile(stack), stack);

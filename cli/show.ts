@@ -17,7 +17,7 @@ import { parseToolArgs, stackOf } from "./toolArgs";
 const USAGE = "usage: npm run show [-- --stack NAME] [--json]";
 
 /** Runs every probe, one after another; a failing one is reported, not fatal (a stopped daemon is worth seeing). */
-async function runProbes<Id extends string>(probes: Probe<Id>[]): Promise<Record<Id, ProbeResult<Id>>> {
+export async function runProbes<Id extends string>(probes: Probe<Id>[]): Promise<Record<Id, ProbeResult<Id>>> {
     const results = {} as Record<Id, ProbeResult<Id>>;
     for (const probe of probes) {
         const result = await runCommand(probe.transport, probe.argv, { allowFailure: true, timeoutMs: 60_000 });

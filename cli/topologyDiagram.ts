@@ -1,15 +1,28 @@
 // The lab as a picture: nodes with their underlay addresses, the underlay
 // network, the logical switches with their subnets, router lr0 with its port
 // MACs and addresses, containers with addresses and MACs. Drawn from the IP
-// plan, optionally checked against what a deployed stack's outputs say runs.
-// Emits Mermaid (GitHub renders it in Markdown) and Graphviz DOT (rendered to
-// SVG by `dot`). Pure: cli/diagram.ts writes the files and runs dot.
+// plan, optionally checked against what a deployed stack's outputs say runs,
+// or (`diagram --live`, cli/labHealth.ts) marked with each object's health:
+// unhealthy objects red and dashed, with a legend. Emits Mermaid (GitHub
+// renders it in Markdown) and Graphviz DOT (rendered to SVG by `dot`). Pure:
+// cli/diagram.ts writes the files and runs dot; the words are topologyLabels.ts'.
 import type { Driver, Experiment } from "../components/plan/config";
 import { Argv } from "../components/commands/argv";
 import { containerName, namespaceName, underlayBridgeName } from "../components/commands/names";
 import { validPath } from "../components/plan/validate";
 import type { LabPlan } from "../components/plan/ipPlan";
 import type { LabOutputs } from "./pulumiWorkspace";
+import {
+    attachmentId, bridgeLabel, centralLabel, COLORS, containerLabel, describe, id, labLabel, LEGEND, nodeTitle, portLabel, switchLabel, underlayLabel,
+    unhealthy, uplinkLabel,
+} from "./topologyLabels";
+
+/** What a live look found of one object: unhealthy ones are drawn red and dashed. */
+export interface Health {
+    healthy: boolean;
+    /** Lines under the object's label: its state (daemons, binding) and, when unhealthy, what is wrong. */
+    notes: string[];
+}
 
 export interface TopologyContainer {
     name: string;
@@ -19,6 +32,8 @@ export interface TopologyContainer {
     dockerName?: string;
     /** Set when drawn against a deployed stack: false when its outputs do not list it running. */
     deployed?: boolean;
+    /** Live: the workload (its container, plug and logical port's binding). */
+    health?: Health;
 }
 
 export interface TopologyNode {
@@ -28,10 +43,14 @@ export interface TopologyNode {
     isCentral: boolean;
     /** OVN only. */
     chassis?: string;
-    logicalSwitch?: { name: string; subnet: string };
+    logicalSwitch?: { name: string; subnet: string; health?: Health };
     routerPort?: { name: string; mac: string; cidr: string };
     containers: TopologyContainer[];
     deployed?: boolean;
+    /** Live: the node's daemons and chassis. */
+    health?: Health;
+    /** Live, on the node the OVN central runs on: its databases and ovn-northd. */
+    central?: Health;
 }
 
 export interface Topology {
@@ -39,7 +58,7 @@ export interface Topology {
     experiment: Experiment;
     driver: Driver;
     /** Where the picture comes from. */
-    source: "plan" | "deployed";
+    source: "plan" | "deployed" | "live";
     bridge: string;
     encap: string;
     /** The network joining the nodes (none with the external driver); with netns, the Linux bridge that is it. */
@@ -47,6 +66,10 @@ export interface Topology {
     /** OVN only. */
     router?: string;
     nodes: TopologyNode[];
+    /** Live only: the whole lab, the router, and what is the lab's rather than one object's. */
+    healthy?: boolean;
+    routerHealth?: Health;
+    lab?: Health;
 }
 
 export function topologyFromPlan(plan: LabPlan, stack: string): Topology {
@@ -98,101 +121,97 @@ export function withDeployment(topology: Topology, outputs: LabOutputs): Topolog
     };
 }
 
-// ---- Labels, shared by both notations ----------------------------------------
-
-const NOT_DEPLOYED = "(not deployed)";
-
-/** Two lines: what the lab is, and where the picture comes from. */
-function describe(topology: Topology): [string, string] {
-    const what = topology.experiment === "single-l2" ? "single-l2: one flat L2 on br-int, no OVN" : `multi-l2: OVN, ${topology.encap} between chassis`;
-    const from = topology.source === "plan" ? `the IP plan of Pulumi.${topology.stack}.yaml` : "the deployed stack's outputs";
-    return [`stack ${topology.stack} · ${what}`, `${topology.driver} driver · from ${from}`];
-}
-
-function nodeTitle(node: TopologyNode): string[] {
-    return [
-        [node.name, node.namespace ? `netns ${node.namespace}` : ""].filter(Boolean).join(" · "),
-        ...(node.chassis ? [`${node.isCentral ? "OVN central + chassis" : "chassis"} ${node.chassis}`] : []),
-        ...(node.deployed === false ? [NOT_DEPLOYED] : []),
-    ];
-}
-
-const switchLabel = (ls: { name: string; subnet: string }) => [`switch ${ls.name}`, ls.subnet];
-const bridgeLabel = (topology: Topology) => [topology.bridge, "fail_mode standalone", "NORMAL: MAC learning"];
-const portLabel = (port: { name: string; mac: string; cidr: string }) => [port.name, port.mac, port.cidr];
-const containerLabel = (c: TopologyContainer) => [c.name, c.cidr, c.mac, ...(c.deployed === false ? [NOT_DEPLOYED] : [])];
-/** netns nodes hold their underlay address on br-phy (userspace tunnelling); a VM holds it on a NIC of its own. */
-const uplinkLabel = (topology: Topology, node: TopologyNode) => (topology.driver === "netns" ? ["br-phy", node.underlayIp] : [node.underlayIp]);
-function underlayLabel(topology: Topology, underlay: { cidr: string; bridge?: string }): string[] {
-    return [
-        `underlay ${underlay.cidr}`,
-        ...(underlay.bridge ? [`Linux bridge ${underlay.bridge}`] : []),
-        ...(topology.router ? [`${topology.encap} tunnels between the chassis`] : []),
-    ];
-}
-
-/** Identifiers both notations accept: names are [a-z0-9-], ids trade '-' for '_'. */
-const id = (kind: string, name: string) => `${kind}_${name.replace(/-/g, "_")}`;
-
-/** The node every container of a node hangs from: its logical switch (OVN) or its bridge (single-l2). */
-const attachmentId = (node: TopologyNode) => id(node.logicalSwitch ? "switch" : "bridge", node.name);
-
 // ---- Mermaid ------------------------------------------------------------------
 
-const mermaidText = (lines: string[]) => `"${lines.join("<br/>")}"`;
+/** A Mermaid string: quotes and angle brackets as Mermaid's entities (a probe's error may hold them), lines joined by <br/>. */
+const mermaidText = (lines: string[]) => `"${lines.map((line) => line.replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;")).join("<br/>")}"`;
+const MERMAID_UNHEALTHY = `fill:${COLORS.badFill},stroke:${COLORS.bad},stroke-width:2px,stroke-dasharray:5 5,color:${COLORS.badText}`;
 
 export function mermaidDiagram(topology: Topology): string {
     const out = [`%% ${describe(topology).join(" · ")}`, "flowchart TB"];
     const dashed: string[] = [];
-    if (topology.router) out.push(`    router{{${mermaidText([`router ${topology.router}`])}}}`);
+    const bad: string[] = [];
+    const badLinks: number[] = [];
+    let links = 0;
+    const mark = (element: string, health: Health | undefined) => unhealthy(health) && bad.push(element);
+    if (topology.router) {
+        out.push(`    router{{${mermaidText([`router ${topology.router}`, ...(topology.routerHealth?.notes ?? [])])}}}`);
+        mark("router", topology.routerHealth);
+    }
     for (const node of topology.nodes) {
         out.push(`    subgraph ${id("node", node.name)}[${mermaidText(nodeTitle(node))}]`);
         out.push("        direction TB");
         out.push(`        ${attachmentId(node)}[${mermaidText(node.logicalSwitch ? switchLabel(node.logicalSwitch) : bridgeLabel(topology))}]`);
+        mark(attachmentId(node), node.logicalSwitch?.health);
+        if (node.central) {
+            out.push(`        ${id("central", node.name)}[${mermaidText(centralLabel(node.central))}]`);
+            mark(id("central", node.name), node.central);
+        }
         for (const c of node.containers) {
             out.push(`        ${id("container", c.name)}[${mermaidText(containerLabel(c))}]`);
             if (c.deployed === false) dashed.push(id("container", c.name));
+            mark(id("container", c.name), c.health);
         }
         if (topology.underlay) out.push(`        ${id("uplink", node.name)}[${mermaidText(uplinkLabel(topology, node))}]`);
         out.push("    end");
         if (node.deployed === false) dashed.push(id("node", node.name));
+        mark(id("node", node.name), node.health);
     }
     if (topology.underlay) out.push(`    underlay[(${mermaidText(underlayLabel(topology, topology.underlay))})]`);
+    const link = (line: string, isBad = false) => (out.push(`    ${line}`), isBad && badLinks.push(links), links++);
     for (const node of topology.nodes) {
-        if (node.routerPort) out.push(`    router ---|${mermaidText(portLabel(node.routerPort))}| ${attachmentId(node)}`);
-        for (const c of node.containers) out.push(`    ${attachmentId(node)} --- ${id("container", c.name)}`);
-        if (topology.underlay) out.push(`    ${id("uplink", node.name)} --- underlay`);
+        if (node.routerPort) link(`router ---|${mermaidText(portLabel(node.routerPort))}| ${attachmentId(node)}`);
+        for (const c of node.containers) link(`${attachmentId(node)} --- ${id("container", c.name)}`, unhealthy(c.health));
+        if (topology.underlay) link(`${id("uplink", node.name)} --- underlay`);
+    }
+    if (topology.source === "live") {
+        if (topology.lab) {
+            out.push(`    lab[${mermaidText(labLabel(topology.lab))}]`);
+            mark("lab", topology.lab);
+        }
+        out.push(`    subgraph legend["legend"]`, `        legend_ok["${LEGEND.healthy}"]`, `        legend_bad["${LEGEND.unhealthy}"]`, `        legend_dashed["${LEGEND.notDeployed}"]`, "    end");
+        bad.push("legend_bad");
+        dashed.push("legend_dashed");
     }
     for (const element of dashed) out.push(`    style ${element} stroke-dasharray: 5 5`);
+    for (const element of bad) out.push(`    style ${element} ${MERMAID_UNHEALTHY}`);
+    for (const n of badLinks) out.push(`    linkStyle ${n} stroke:${COLORS.bad},stroke-width:2px,stroke-dasharray:5 5`);
     return out.join("\n") + "\n";
 }
 
 // ---- Graphviz DOT -----------------------------------------------------------
 
-const COLORS = {
-    router: "#fde8c8",
-    logicalSwitch: "#dbe8ff",
-    bridge: "#dff5df",
-    container: "#ffffff",
-    uplink: "#eeeeee",
-    underlay: "#d9d9d9",
-    node: "#f5f7fa",
-};
-
 /** A DOT string: each line escaped, joined by DOT's own line break. */
 const dotText = (lines: string[]) => `"${lines.map((line) => line.replace(/\\/g, "\\\\").replace(/"/g, '\\"')).join("\\n")}"`;
 const html = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const dashedIf = (notDeployed: boolean) => (notDeployed ? ', style="rounded,filled,dashed"' : "");
+/** A box's attributes when unhealthy: red, dashed, thicker. */
+const DOT_UNHEALTHY = `style="rounded,filled,dashed", color="${COLORS.bad}", fontcolor="${COLORS.badText}", fillcolor="${COLORS.badFill}", penwidth=2`;
+const dotHealth = (health: Health | undefined) => (unhealthy(health) ? `, ${DOT_UNHEALTHY}` : "");
 
-function routerTable(router: string, nodes: TopologyNode[]): string {
-    const ports = nodes.flatMap((n) => (n.routerPort ? [n.routerPort] : []));
+function routerTable(topology: Topology): string {
+    const ports = topology.nodes.flatMap((n) => (n.routerPort ? [n.routerPort] : []));
     const cells = ports.map((p) => `<TD PORT="${id("port", p.name)}">${portLabel(p).map(html).join("<BR/>")}</TD>`).join("");
+    const health = topology.routerHealth;
+    const bad = unhealthy(health);
     return [
-        `<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="6" BGCOLOR="${COLORS.router}">`,
-        `<TR><TD COLSPAN="${ports.length}"><B>router ${html(router)}</B></TD></TR>`,
+        `<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="6" BGCOLOR="${bad ? COLORS.badFill : COLORS.router}"${bad ? ` COLOR="${COLORS.bad}"` : ""}>`,
+        `<TR><TD COLSPAN="${ports.length}"><B>router ${html(topology.router!)}</B>${(health?.notes ?? []).map((n) => `<BR/>${html(n)}`).join("")}</TD></TR>`,
         `<TR>${cells}</TR>`,
         "</TABLE>",
     ].join("");
+}
+
+function dotLegend(topology: Topology): string[] {
+    return [
+        "    subgraph cluster_legend {",
+        `        label="legend"; style="rounded"; color="#999999"; fontsize=10;`,
+        `        legend_ok [label="${LEGEND.healthy}"];`,
+        `        legend_bad [label="${LEGEND.unhealthy}", ${DOT_UNHEALTHY}];`,
+        `        legend_dashed [label="${LEGEND.notDeployed}", style="rounded,filled,dashed"];`,
+        ...(topology.lab ? [`        lab [label=${dotText(labLabel(topology.lab))}${dotHealth(topology.lab)}];`] : []),
+        "    }",
+    ];
 }
 
 export function dotDiagram(topology: Topology): string {
@@ -202,22 +221,28 @@ export function dotDiagram(topology: Topology): string {
         `    node [shape=box, style="rounded,filled", fillcolor="${COLORS.container}", fontname="Helvetica", fontsize=10];`,
         `    edge [color="#555555"];`,
     ];
-    if (topology.router) out.push(`    router [shape=plaintext, style="", label=<${routerTable(topology.router, topology.nodes)}>];`);
+    if (topology.router) out.push(`    router [shape=plaintext, style="", label=<${routerTable(topology)}>];`);
     for (const node of topology.nodes) {
+        const bad = unhealthy(node.health);
         out.push(`    subgraph cluster_${id("node", node.name)} {`);
-        out.push(`        label=${dotText(nodeTitle(node))}; style="rounded,filled${node.deployed === false ? ",dashed" : ""}"; fillcolor="${COLORS.node}"; fontsize=11;`);
+        out.push(`        label=${dotText(nodeTitle(node))}; style="rounded,filled${node.deployed === false || bad ? ",dashed" : ""}"; fillcolor="${COLORS.node}"; fontsize=11;` +
+            (bad ? ` color="${COLORS.bad}"; fontcolor="${COLORS.badText}"; penwidth=2;` : ""));
         const attachment = node.logicalSwitch
-            ? `[label=${dotText(switchLabel(node.logicalSwitch))}, fillcolor="${COLORS.logicalSwitch}"]`
+            ? `[label=${dotText(switchLabel(node.logicalSwitch))}, fillcolor="${COLORS.logicalSwitch}"${dotHealth(node.logicalSwitch.health)}]`
             : `[label=${dotText(bridgeLabel(topology))}, fillcolor="${COLORS.bridge}"]`;
         out.push(`        ${attachmentId(node)} ${attachment};`);
-        for (const c of node.containers) out.push(`        ${id("container", c.name)} [label=${dotText(containerLabel(c))}${dashedIf(c.deployed === false)}];`);
+        if (node.central) out.push(`        ${id("central", node.name)} [label=${dotText(centralLabel(node.central))}, fillcolor="${COLORS.central}"${dotHealth(node.central)}];`);
+        for (const c of node.containers) out.push(`        ${id("container", c.name)} [label=${dotText(containerLabel(c))}${unhealthy(c.health) ? dotHealth(c.health) : dashedIf(c.deployed === false)}];`);
         if (topology.underlay) out.push(`        ${id("uplink", node.name)} [label=${dotText(uplinkLabel(topology, node))}, fillcolor="${COLORS.uplink}"];`);
         out.push("    }");
     }
     if (topology.underlay) out.push(`    underlay [label=${dotText(underlayLabel(topology, topology.underlay))}, shape=box, style="filled", fillcolor="${COLORS.underlay}"];`);
     for (const node of topology.nodes) {
         if (node.routerPort) out.push(`    router:${id("port", node.routerPort.name)}:s -- ${attachmentId(node)};`);
-        for (const c of node.containers) out.push(`    ${attachmentId(node)} -- ${id("container", c.name)};`);
+        if (node.central) out.push(`    ${attachmentId(node)} -- ${id("central", node.name)} [style=invis];`);
+        for (const c of node.containers) {
+            out.push(`    ${attachmentId(node)} -- ${id("container", c.name)}${unhealthy(c.health) ? ` [color="${COLORS.bad}", style=dashed, penwidth=2]` : ""};`);
+        }
         if (topology.underlay) {
             // Invisible edges keep br-phy under the containers, so the underlay is the picture's floor.
             const above = node.containers.length ? node.containers.map((c) => id("container", c.name)) : [attachmentId(node)];
@@ -225,6 +250,7 @@ export function dotDiagram(topology: Topology): string {
             out.push(`    ${id("uplink", node.name)} -- underlay;`);
         }
     }
+    if (topology.source === "live") out.push(...dotLegend(topology));
     out.push("}");
     return out.join("\n") + "\n";
 }

@@ -1,14 +1,18 @@
 // Looking inside a dev-config lab brought up through the real Pulumi CLI, with
 // the functions behind `npm run verify`, `npm run show`, `npm run trace` and
-// `npm run diagram`, running the real docker exec ping, ovs-vsctl, ovs-ofctl,
-// ovs-appctl, ovn-nbctl, ovn-sbctl and ovn-trace; their --json output and exit
+// `npm run diagram` (and `diagram --live`: a real refresh preview and dot),
+// running the real docker exec ping, ovs-vsctl, ovs-ofctl, ovs-appctl,
+// ovn-appctl, ovn-nbctl, ovn-sbctl and ovn-trace; their --json output and exit
 // status on a healthy lab and on one broken by hand. Unique lab id; everything
 // is removed in afterAll even on failure.
-import { execFileSync } from "child_process";
-import { existsSync } from "fs";
+import { execFileSync, spawnSync } from "child_process";
+import { existsSync, readFileSync } from "fs";
+import { join } from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LabOutputs, labOutputs, stackFileConfig } from "../../cli/pulumiWorkspace";
 import { renderShow } from "../../cli/inspectCommands";
+import type { LabHealth } from "../../cli/labHealth";
+import { diagramLive } from "../../cli/liveDiagram";
 import { inspectLab, showTool } from "../../cli/show";
 import { topologyFromPlan, withDeployment } from "../../cli/topologyDiagram";
 import { renderTrace, traceEcho, traceTool } from "../../cli/trace";
@@ -144,6 +148,64 @@ describe("show, trace and diagram on a dev lab", () => {
         const { exitCode, report } = await verifyTool("dev", outputs, { json: true });
         expect(report.failures).toEqual([]);
         expect(exitCode).toBe(0);
+    });
+
+    it("diagram --live: healthy, exit 0 and an SVG of every node; netsho3's OVS interface deleted and node1's ovn-controller killed: exit 1, exactly those two marked; up repairs it", async () => {
+        const outDir = join(lab!.dir, "diagram-live");
+        const live = async () => {
+            const run = await diagramLive(lab!.stack, outputs, { json: true, outDir });
+            return { ...run, json: JSON.parse(run.output) as LabHealth & { files: string[] } };
+        };
+        const healthy = await live();
+        expect(healthy.json.problems, healthy.output).toEqual([]);
+        expect(healthy.exitCode).toBe(0);
+        expect(healthy.json).toMatchObject({ healthy: true, unhealthy: [], drift: [], central: { node: "node1", healthy: true } });
+        expect(healthy.json.nodes.map((n) => n.daemons.map((d) => `${d.daemon} ${d.alive}`))).toEqual([
+            ["ovsdb-server true", "ovs-vswitchd true", "ovn-controller true"], ["ovsdb-server true", "ovs-vswitchd true", "ovn-controller true"],
+        ]);
+        expect(healthy.json.workloads.map((w) => [w.name, w.port.bound, w.port.chassis])).toEqual([
+            ["netsho1", true, `${labId}-node1`], ["netsho2", true, `${labId}-node1`], ["netsho3", true, `${labId}-node2`], ["netsho4", true, `${labId}-node2`],
+        ]);
+        expect(healthy.json.commands[0].command).toBe(`pulumi --cwd ${lab!.dir} refresh --preview-only --stack dev`);
+        expect(healthy.files.map((f) => f.slice(outDir.length + 1))).toEqual(["topology-dev-live.md", "topology-dev-live.dot", "topology-dev-live.svg", "topology-dev-live.json"]);
+        const svgFile = join(outDir, "topology-dev-live.svg");
+        execFileSync("python3", ["-c", "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])", svgFile]);
+        const svg = readFileSync(svgFile, "utf8");
+        for (const text of ["node1", "node2", "netsho1", "netsho4", "live: healthy", "legend"]) expect(svg).toContain(text);
+        expect(readFileSync(join(outDir, "topology-dev-live.md"), "utf8")).toContain("```mermaid\n%% stack dev");
+
+        const [node1, node2] = outputs.nodes;
+        execFileSync("ip", ["netns", "exec", node2.namespace!, "ovs-vsctl", `--db=${node2.ovsDb}`, "del-port", "br-int", "c-netsho3"], { timeout: 30_000 });
+        process.kill(Number(readFileSync(join(node1.runDir!, "ovn-controller.pid"), "utf8").trim()), "SIGKILL");
+        const broken = await live();
+        expect(broken.exitCode, broken.output).toBe(1);
+        expect(broken.json.healthy).toBe(false);
+        expect([...broken.json.unhealthy].sort()).toEqual(["node node1", "workload netsho3"]);
+        expect(broken.json.nodes[0].daemons.find((d) => d.daemon === "ovn-controller")).toMatchObject({ alive: false });
+        expect(broken.json.nodes[1].healthy).toBe(true);
+        const netsho3 = broken.json.workloads.find((w) => w.name === "netsho3")!;
+        expect(netsho3.port.bound).toBe(false);
+        expect(netsho3.problems).toContain("port unbound: no OVS interface on node2 has external_ids:iface-id=netsho3");
+        expect(broken.json.drift).toContainEqual({ type: "ovnlab:ovs:ContainerPlug", name: "netsho3-plug", change: "delete", problems: ["gone (up makes it again)"] });
+        const dot = readFileSync(join(outDir, "topology-dev-live.dot"), "utf8");
+        expect(dot).toContain('switch_node2 -- container_netsho3 [color="#cc0000", style=dashed, penwidth=2];');
+        expect(dot).toContain("    switch_node2 -- container_netsho4;\n");
+        expect(readFileSync(svgFile, "utf8")).toContain("port UNBOUND");
+
+        await lab!.stack.up({ ...quiet, refresh: true });
+        const repaired = await live();
+        expect(repaired.json.problems).toEqual([]);
+        expect(repaired.exitCode).toBe(0);
+    });
+
+    it("diagram --live's command line: a mistyped option and a missing stack exit 2", () => {
+        const cli = (...args: string[]) => spawnSync("node", ["-r", "ts-node/register/transpile-only", "cli/diagram.ts", "--live", ...args], { cwd: join(__dirname, "../.."), encoding: "utf8", timeout: 120_000 });
+        const mistyped = cli("--jsno");
+        expect(mistyped.status).toBe(2);
+        expect(mistyped.stderr).toContain("usage: npm run diagram -- --live");
+        const missing = cli("--stack", `nosuch-${labId}`, "--json");
+        expect(missing.status, missing.stderr).toBe(2);
+        expect(missing.stdout).toBe("");
     });
 
     it("destroy leaves nothing behind", async () => {
