@@ -56,3 +56,11 @@ export function lrNatAdd(router: string, type: string, externalIp: string, logic
 export function lrNatDel(router: string, type: string, ip: string): NbCommand {
     return ["--if-exists", "lr-nat-del", rowName(router), validNatType(type), validNatLogicalIp(ip)];
 }
+
+const ROW_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** `set NAT <uuid> external_ip="192.168.100.2"`: a NAT row has no name, so it is named by the uuid read from the database. */
+export function natSetExternalIp(uuid: string, externalIp: string): NbCommand {
+    checked("row uuid", uuid, typeof uuid === "string" && ROW_UUID.test(uuid), "a uuid such as 5d240623-0bd9-4fd5-9982-469425d93b67");
+    return ["set", "NAT", uuid, `external_ip="${validIpv4(externalIp)}"`];
+}

@@ -129,7 +129,18 @@ describe("the gateway lab: SNAT to an external network the lab provides", () => 
         expect(await sourceSeenWithin("netsho3")).toBe("192.168.100.2");
     });
 
-    it("destroy leaves nothing behind: no inet namespace, no listener, no links", async () => {
+    it("gw0 deleted by hand takes its ports, route and NAT with it: refresh sees every one, up rebuilds them, traffic again", async () => {
+        run(["ovn-nbctl", nb, "lr-del", "gw0"]);
+        const refresh = await lab.stack.refresh(quiet);
+        // gw0, gw0-join, gw0-ext, its route to the pods and its SNAT rule.
+        expect(refresh.summary.resourceChanges?.delete ?? 0).toBe(5);
+        await lab.stack.up(quiet);
+        expect(await sourceSeenWithin("netsho3")).toBe("192.168.100.2");
+        expect(Object.keys(await previewChanges(lab.stack))).toEqual(["same"]);
+    });
+
+    it("destroy leaves nothing behind (gw0 deleted by hand just before: its route and NAT have nothing to delete)", async () => {
+        run(["ovn-nbctl", nb, "lr-del", "gw0"]);
         await lab.stack.destroy(quiet);
         expect(labLeftovers(labId, stateDir)).toEqual(NOTHING_LEFT);
     });

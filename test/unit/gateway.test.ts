@@ -146,6 +146,13 @@ describe("route and NAT rows: found by their router and columns, read live", () 
         expect(natKind.read(SNAPSHOT, row, nat)).toMatchObject({ externalIp: "192.168.100.9", logicalIp: "10.244.0.0/16", type: "snat" });
         expect(natKind.find(SNAPSHOT, { ...nat, router: "lr0" })).toBeUndefined();
     });
+    it("a rule an interrupted up left, adopted at create, gets the wanted external address by its uuid", () => {
+        const nat: NatArgs = { endpoint, name: "gw0-snat", externalIds: {}, router: "gw0", type: "snat", externalIp: "192.168.100.2", logicalIp: "10.244.0.0/16" };
+        const uuid = "5d240623-0bd9-4fd5-9982-469425d93b67";
+        expect(natKind.update(nat, nat, { uuid, type: "snat", external_ip: "192.168.100.9", logical_ip: "10.244.0.0/16" })).toEqual([["set", "NAT", uuid, 'external_ip="192.168.100.2"']]);
+        expect(natKind.update(nat, nat, { uuid, type: "snat", external_ip: "192.168.100.2", logical_ip: "10.244.0.0/16" })).toEqual([]);
+        expect(natKind.located && staticRouteKind.located).toBe(true);
+    });
     it("a router's options are read back only when ovnlab gave it some", () => {
         const gw0 = SNAPSHOT.Logical_Router[1];
         const args = { endpoint, name: "gw0", externalIds: { "ovnlab:stack": "gw" } };

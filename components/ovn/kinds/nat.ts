@@ -5,9 +5,10 @@
 // resource's id. Its external_ip is read back, so a rule changed by hand shows
 // as drift; any change replaces the rule (delete, then add: ovn-nbctl refuses
 // a second snat for the same logical_ip, even `--may-exist`, in one transaction).
+// With the router deleted by hand, the rule is gone too: delete has nothing to do.
 import * as pulumi from "../../kit/pulumiCore";
 import { Row, rowName, stringSet } from "../../commands/ovnNbctl";
-import { lrNatAdd, lrNatDel, validNatLogicalIp, validNatType } from "../../commands/ovnNbctlRouting";
+import { lrNatAdd, lrNatDel, natSetExternalIp, validNatLogicalIp, validNatType } from "../../commands/ovnNbctlRouting";
 import { validIpv4 } from "../../plan/validate";
 import { OvnlabResource } from "../../kit/resource";
 import { byName, createCommand, InputsOf, NbKind, nbHandler, NbRowArgs, NbSnapshot } from "../kind";
@@ -36,7 +37,11 @@ export const natKind: NbKind<NatArgs> = {
     tables: [TABLE, "Logical_Router"],
     identity: ["name", "router", "type", "externalIp", "logicalIp"],
     create: (a) => [lrNatAdd(a.router, a.type, a.externalIp, a.logicalIp)],
-    update: () => [],
+    // Only for a rule the engine found already there (an interrupted up's, adopted): any change of inputs replaces.
+    update: (_o, a, row) => (row && row.external_ip !== a.externalIp ? [natSetExternalIp(row.uuid, a.externalIp)] : []),
+    // Located (see ../kind.ts): the engine looks the rule up before a create (adopts it), an update and a
+    // delete (gone, or its router gone: nothing to do; lr-nat-del fails on a router that is not there).
+    located: true,
     remove: (a) => [lrNatDel(a.router, a.type, delKey(a))],
     fields: {
         router: { validate: rowName, valid: "the router's name, e.g. gw0" },

@@ -40,6 +40,9 @@ export const staticRouteKind: NbKind<StaticRouteArgs> = {
     create: (a) => [lrRouteAdd(a.router, a.prefix, a.nexthop)],
     update: () => [],
     remove: (a) => [lrRouteDel(a.router, a.prefix, a.nexthop)],
+    // Located (see ../kind.ts): looked up before create (an interrupted up's route adopted), update (gone:
+    // added again) and delete (gone, or its router gone: nothing to do; lr-route-del fails on a missing router).
+    located: true,
     fields: {
         router: { validate: rowName, valid: "the router's name, e.g. lr0" },
         prefix: { validate: validPrefix, valid: "an IPv4 network/prefix, e.g. 0.0.0.0/0" },
