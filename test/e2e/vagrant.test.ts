@@ -18,7 +18,7 @@ import { traceTool } from "../../cli/trace";
 import { verifyTool } from "../../cli/verify";
 import { validateConfig } from "../../components/plan/config";
 import { planLab } from "../../components/plan/ipPlan";
-import { provisionScript } from "../../components/drivers/vagrant/provisionScript";
+import { provisionScript } from "../../components/drivers/remote/provisionScript";
 import { renderVagrantfile, vagrantfileSpec } from "../../components/drivers/vagrant/vagrantfile";
 import { vagrantEnvironment } from "../../components/commands/vagrant";
 import { ensureDocker, DockerEngine } from "../helpers/docker";

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseProvisionOutput, provisionPackages, provisionScript, ProvisionSpec } from "../../components/drivers/vagrant/provisionScript";
+import { parseProvisionOutput, provisionPackages, provisionScript, ProvisionSpec } from "../../components/drivers/remote/provisionScript";
 
 const central: ProvisionSpec = {
     node: "node1", central: true, ovn: true, dockerWorkloads: true, bridge: "br-int", datapathType: "netdev", underlayCidr: "172.16.56.2/24",

@@ -1,4 +1,4 @@
-// The provisioning of a Vagrant node, as one generated bash script: the
+// The provisioning of a remote node (a Vagrant machine, or an SSH host), as one generated bash script: the
 // walk-through's packages (openvswitch-switch, ovn-host, ovn-central on the
 // central node, docker.io and ovs-docker), their daemons running, br-int
 // fail-secure, and with the userspace datapath br-phy holding the underlay
@@ -123,6 +123,11 @@ function steps(spec: ProvisionSpec): Step[] {
         });
     }
     return list;
+}
+
+/** The steps of a node's script, in the order they run. */
+export function provisionSteps(spec: ProvisionSpec): string[] {
+    return steps(spec).map((s) => s.name);
 }
 
 export function provisionScript(spec: ProvisionSpec): string {

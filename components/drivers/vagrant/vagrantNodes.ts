@@ -1,18 +1,16 @@
 // The vagrant driver's nodes, as the walk-through brings them up
 // (`vagrant up node1 node2`): the Vagrantfile, one machine per node, each
 // provisioned over SSH, then made an OVN chassis of the central (node1 by
-// default) with the walk-through's `ovs-vsctl set open . external-ids:...`.
-// The central's databases listen on its underlay address (DbConnection, as
-// in the embedded lab). Everything above the machines runs over SSH with what
+// default) with its databases listening on its underlay address, as the ssh
+// driver's hosts are (remote/ovnNodes.ts). Everything above the machines runs over SSH with what
 // `vagrant ssh-config` reports, so it is the same code the netns lab runs.
 import * as pulumi from "../../kit/pulumiCore";
 import { VagrantProvider } from "../../plan/config";
-import { DbConnection } from "../../ovn/dbConnection";
 import { LabPlan } from "../../plan/ipPlan";
-import { NodeProvisioning } from "./nodeProvisioning";
-import { OvnChassis } from "../../ovn/ovnChassis";
+import { NodeProvisioning } from "../remote/nodeProvisioning";
+import { ovnNodes } from "../remote/ovnNodes";
 import { DbEndpoint } from "../../commands/ovnNbctl";
-import { provisionScript } from "./provisionScript";
+import { provisionScript } from "../remote/provisionScript";
 import { TransportSpec } from "../../transport/transport";
 import { VagrantMachine, VagrantProject } from "./vagrantMachine";
 import { renderNodeDefinition, renderVagrantfile, vagrantfileSpec } from "./vagrantfile";
@@ -47,7 +45,6 @@ export class VagrantNodes extends pulumi.ComponentResource {
         const project = new VagrantProject(`${name}-project`, { dir: this.projectDir, vagrantfile: renderVagrantfile(spec) }, { parent: this });
 
         this.transports = new Map();
-        const provisioned = new Map<string, NodeProvisioning>();
         let previous: VagrantMachine | undefined;
         for (const [i, n] of plan.nodes.entries()) {
             // VirtualBox cannot bring machines up in parallel (its host-only network and VM registry race): one after another.
@@ -64,30 +61,11 @@ export class VagrantNodes extends pulumi.ComponentResource {
                     bridge: config.bridge, datapathType: config.datapathType, underlayCidr: n.underlayCidr,
                 }),
             }, { parent: this });
-            provisioned.set(n.name, provisioning);
             this.transports.set(n.name, provisioning.transport);
-            if (ovn) {
-                new OvnChassis(n.name, {
-                    transport: provisioning.transport,
-                    ovsDb: "",
-                    ids: {
-                        ovnRemote: plan.central.sbRemote, encapType: config.encap, encapIp: n.underlayIp, systemId: n.chassis,
-                        hostname: n.name, bridge: config.bridge, bridgeDatapathType: config.datapathType, monitorAll: true,
-                    },
-                }, { parent: this });
-            }
         }
-
-        const central = provisioned.get(config.centralNode)!.transport;
-        this.nbEndpoint = central.apply((transport) => ({ transport, db: "" }));
-        this.nbReady = [];
-        if (ovn) {
-            // db "" is each tool's default socket: ovn-sbctl's is the SB database beside the NB one.
-            this.nbReady.push(
-                new DbConnection("central-nb", { endpoint: this.nbEndpoint, tool: "ovn-nbctl", target: `ptcp:6641:${plan.central.ip}` }, { parent: this }),
-                new DbConnection("central-sb", { endpoint: this.nbEndpoint, tool: "ovn-sbctl", target: `ptcp:6642:${plan.central.ip}` }, { parent: this }),
-            );
-        }
+        const central = ovnNodes(plan, this.transports, this);
+        this.nbEndpoint = central.nbEndpoint;
+        this.nbReady = central.nbReady;
         this.registerOutputs({ projectDir: this.projectDir });
     }
 }
