@@ -14,8 +14,13 @@ import { validNetnsName, validPath, validPort, validSshHost, validSshUser } from
 export type TransportSpec =
     | { kind: "local" }
     | { kind: "netns"; namespace: string }
-    /** sudo: run every command as root through `sudo -n` (a Vagrant box's user, with passwordless sudo). */
-    | { kind: "ssh"; host: string; port: number; user: string; identityFile: string; sudo?: boolean };
+    /**
+     * sudo: run every command as root through `sudo -n` (a Vagrant box's user, with passwordless sudo).
+     * knownHostsFile: trust a host's key on first contact and refuse it if it changes later
+     * (StrictHostKeyChecking=accept-new, the ssh driver's hosts); unset: no host key check at all
+     * (a Vagrant machine, made anew with a new key on a private network, as `vagrant ssh` does).
+     */
+    | { kind: "ssh"; host: string; port: number; user: string; identityFile: string; sudo?: boolean; knownHostsFile?: string };
 
 export interface RunOptions {
     /** Milliseconds before the command is killed (default 30 s). */
@@ -47,6 +52,9 @@ export function renderArgv(argv: string[]): string {
     return argv.map(shellQuote).join(" ");
 }
 
+/** Seconds ssh waits for a host to answer before it gives up (exit 255, "Connection timed out"). */
+export const SSH_CONNECT_TIMEOUT_SECONDS = 10;
+
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
 /** The argv that runs `argv` through `transport`. */
@@ -65,13 +73,17 @@ export function transportArgv(transport: TransportSpec, argv: string[], env: Rec
             validSshUser(transport.user);
             validPort("ssh port", transport.port);
             validPath("ssh identity file", transport.identityFile);
+            const hostKeys = transport.knownHostsFile === undefined
+                ? ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null"]
+                : ["-o", "StrictHostKeyChecking=accept-new", "-o", `UserKnownHostsFile=${validPath("ssh known hosts file", transport.knownHostsFile)}`];
             const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
             const remote = [
                 ...(transport.sudo ? ["sudo", "-n"] : []), ...(assignments.length ? ["env", ...assignments] : []), ...argv.map(shellQuote),
             ].join(" ");
             return [
                 "ssh", "-i", transport.identityFile, "-p", String(transport.port),
-                "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                // BatchMode: a refused key fails at once instead of asking for a password; ConnectTimeout: so does a host that does not answer.
+                "-o", "BatchMode=yes", "-o", `ConnectTimeout=${SSH_CONNECT_TIMEOUT_SECONDS}`, ...hostKeys,
                 "-o", "LogLevel=ERROR", `${transport.user}@${transport.host}`, "--", remote,
             ];
         }
