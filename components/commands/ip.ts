@@ -18,6 +18,8 @@ export const ipLinkSetMaster = (device: string, master: string): Argv =>
     ["ip", "link", "set", "dev", validInterface(device), "master", validInterface(master)];
 export const ipLinkSetAddressAndMtu = (device: string, mac: string, mtu: number): Argv =>
     ["ip", "link", "set", "dev", validInterface(device), "address", validMac(mac), "mtu", String(validMtu(mtu))];
+/** The MAC alone: with DHCP the workload's MTU is the server's to set. */
+export const ipLinkSetAddress = (device: string, mac: string): Argv => ["ip", "link", "set", "dev", validInterface(device), "address", validMac(mac)];
 export const ipLinkSetMtu = (device: string, mtu: number): Argv => ["ip", "link", "set", "dev", validInterface(device), "mtu", String(validMtu(mtu))];
 export const ipBridgeAdd = (bridge: string): Argv => ["ip", "link", "add", "name", validInterface(bridge), "type", "bridge"];
 

@@ -15,12 +15,17 @@ export interface ContainerPortArgs {
     switchName: string;
     container: ContainerPlan;
     externalIds: Record<string, string>;
+    /** The node switch's DHCP_Options row (its uuid) with ovnlab:dhcp; unset: static addresses, the port names none. */
+    dhcpv4Options?: pulumi.Input<string>;
     /** Where the workload is plugged; omitted when only the logical side is managed. */
     attachment?: { [K in keyof Omit<ContainerPlugArgs, "ifaceId">]: pulumi.Input<ContainerPlugArgs[K]> };
 }
 
-/** The workload's logical switch port: its "MAC IP" on the node's switch. */
-export function containerPortArgs(args: Pick<ContainerPortArgs, "endpoint" | "switchName" | "externalIds">, container: ContainerPlan) {
+/**
+ * The workload's logical switch port: its "MAC IP" on the node's switch. With DHCP the addresses
+ * stay the same: OVN offers exactly that IP to that MAC, so the IP plan still decides.
+ */
+export function containerPortArgs(args: Pick<ContainerPortArgs, "endpoint" | "switchName" | "externalIds" | "dhcpv4Options">, container: ContainerPlan) {
     return {
         endpoint: args.endpoint,
         name: container.logicalPort,
@@ -29,6 +34,8 @@ export function containerPortArgs(args: Pick<ContainerPortArgs, "endpoint" | "sw
         addresses: [`${container.mac} ${container.ip}`],
         options: {},
         externalIds: args.externalIds,
+        // Absent, not "", without DHCP: ports of labs made before it show no change.
+        ...(args.dhcpv4Options === undefined ? {} : { dhcpv4Options: args.dhcpv4Options }),
     };
 }
 

@@ -150,3 +150,9 @@ export function validPort(kind: string, value: number): number {
     checked(kind, value, Number.isInteger(value) && value > 0 && value <= PORT_MAX, `an integer from 1 to ${PORT_MAX}`);
     return value;
 }
+
+/** An OVSDB row's uuid (RFC 4122, lower case as OVSDB prints it), e.g. a DHCP_Options row's. */
+export function validUuid(value: string): string {
+    const ok = isString(value) && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value);
+    return checked("row uuid", value, ok, "an RFC 4122 uuid such as 3f0e2a4c-1d2b-4c5e-8f90-123456789abc");
+}

@@ -7,14 +7,20 @@
 // through the node's transport, so the same code plugs a container in a netns
 // node here and, over SSH, in a VM; the container side runs under nsenter with
 // the node's own ip/ethtool (the image may have neither).
+//
+// With `dhcp` (ovnlab:dhcp) the plug sets no address, route or MTU in the workload: once
+// the port is bound, the workload leases them from OVN's own DHCP (dhcpClient.ts), and the
+// lease must be the planned cidr, gateway and MTU. Read is the same either way (the live
+// address, route and MTU), so a flushed address is drift that up repairs, by DHCP again.
 import * as pulumi from "../kit/pulumiCore";
 import { ResourceHandler, OvnlabResource } from "../kit/resource";
-import { ethtoolTxOff, inNetnsOfPid, ipAddrAdd, ipAddrFlush, ipAddrShow, ipLinkDelete, ipLinkDetails, ipLinkSetAddressAndMtu, ipLinkSetMtu, ipLinkUp, ipRouteDeleteDefault, ipRouteReplaceDefault, ipRouteShowDefault, ipVethAdd, parseDefaultGateway, parseIpv4Cidrs, parseLinkAddress, parseLinkKind } from "../commands/ip";
+import { ethtoolTxOff, inNetnsOfPid, ipAddrAdd, ipLinkSetAddress, ipAddrFlush, ipAddrShow, ipLinkDelete, ipLinkDetails, ipLinkSetAddressAndMtu, ipLinkSetMtu, ipLinkUp, ipRouteDeleteDefault, ipRouteReplaceDefault, ipRouteShowDefault, ipVethAdd, parseDefaultGateway, parseIpv4Cidrs, parseLinkAddress, parseLinkKind } from "../commands/ip";
 import { plugInterfaceName, WORKLOAD_INTERFACE } from "../commands/names";
 import { ovsVsctl, parseOvsMap, vsAddPort, vsDelPort, vsGetInterfaceExternalIds, vsPortToBridge, vsRemoveIfaceId, vsSetWorkloadIds } from "../commands/ovs";
 import { validContainerId, validIpv4, validIpv4Cidr, validMac, validMtu, validName, validPid } from "../plan/validate";
 import { alreadyGone, deleteLink, diffSettings, linkExists, ResourceInputs } from "../kit/hostRuntime";
 import { runCommand, TransportSpec } from "../transport/transport";
+import { leaseByDhcp } from "./dhcpClient";
 
 export interface ContainerPlugArgs {
     /** The node's transport: where its OVS runs. */
@@ -38,11 +44,15 @@ export interface ContainerPlugArgs {
     mtu?: number;
     /** OVN logical switch port bound to this interface (external_ids:iface-id); empty or unset: none (single-l2). */
     ifaceId?: string;
+    /** Address, default route and MTU by DHCP from OVN (needs ifaceId) instead of set here; default false. */
+    dhcp?: boolean;
 }
 
 export type ContainerPlugSettings = Required<ContainerPlugArgs>;
 
-export interface ContainerPlugOutputs extends ContainerPlugSettings {
+/** `dhcp` optional: state written before ovnlab:dhcp has none (and diffs clean: it reads as false). */
+export interface ContainerPlugOutputs extends Omit<ContainerPlugSettings, "dhcp"> {
+    dhcp?: boolean;
     /** The node's end of the veth: the br-int port. */
     portName: string;
 }
@@ -60,6 +70,7 @@ function plugSettings(args: ContainerPlugArgs): ContainerPlugSettings {
         gateway: args.gateway ?? "",
         mtu: args.mtu ?? 1442,
         ifaceId: args.ifaceId ?? "",
+        dhcp: args.dhcp ?? false,
     };
 }
 
@@ -72,6 +83,24 @@ function validatePlug(s: ContainerPlugSettings): void {
     validMtu(s.mtu);
     if (s.gateway) validIpv4(s.gateway);
     if (s.ifaceId) validName("logical port", s.ifaceId);
+    if (typeof s.dhcp !== "boolean") throw new Error(`invalid dhcp ${JSON.stringify(s.dhcp)}: true or false`);
+    if (s.dhcp && !s.ifaceId) throw new Error(`workload ${s.workload}: DHCP comes from OVN, so the plug needs its logical port (ifaceId)`);
+}
+
+/** The walk-through's `--ipaddress --gateway`: eth0's address and default route set by the plug. */
+async function addressStatically(s: ContainerPlugSettings): Promise<void> {
+    await inWorkload(s, ipLinkSetAddressAndMtu(WORKLOAD_INTERFACE, s.mac, s.mtu));
+    const addresses = parseIpv4Cidrs((await inWorkload(s, ipAddrShow(WORKLOAD_INTERFACE))).stdout);
+    if (addresses.length !== 1 || addresses[0] !== s.cidr) {
+        await inWorkload(s, ipAddrFlush(WORKLOAD_INTERFACE));
+        await inWorkload(s, ipAddrAdd(s.cidr, WORKLOAD_INTERFACE));
+    }
+    await inWorkload(s, ipLinkUp(WORKLOAD_INTERFACE));
+    if (s.gateway) {
+        await inWorkload(s, ipRouteReplaceDefault(s.gateway, WORKLOAD_INTERFACE));
+    } else if (parseDefaultGateway((await inWorkload(s, ipRouteShowDefault())).stdout) !== undefined) {
+        await inWorkload(s, ipRouteDeleteDefault());
+    }
 }
 
 /** Runs through the node's transport, in the container's network namespace. */
@@ -99,20 +128,15 @@ async function convergePlug(s: ContainerPlugSettings): Promise<ContainerPlugOutp
         // A port row left from a removed container holds the old device open in the userspace
         // datapath, and a del+add in one transaction keeps it: drop the row on its own first.
         await vsctl([vsDelPort(s.bridge, port)]);
-        await runCommand(node, ipVethAdd({ name: port, peerName: WORKLOAD_INTERFACE, peerNamespace: { pid: s.containerPid }, mtu: s.mtu, peerMac: s.mac }));
+        // With DHCP the workload's end keeps the kernel's MTU until the lease sets it.
+        await runCommand(node, ipVethAdd({ name: port, peerName: WORKLOAD_INTERFACE, peerNamespace: { pid: s.containerPid }, mtu: s.dhcp ? undefined : s.mtu, peerMac: s.mac }));
     }
 
-    await inWorkload(s, ipLinkSetAddressAndMtu(WORKLOAD_INTERFACE, s.mac, s.mtu));
-    const addresses = parseIpv4Cidrs((await inWorkload(s, ipAddrShow(WORKLOAD_INTERFACE))).stdout);
-    if (addresses.length !== 1 || addresses[0] !== s.cidr) {
-        await inWorkload(s, ipAddrFlush(WORKLOAD_INTERFACE));
-        await inWorkload(s, ipAddrAdd(s.cidr, WORKLOAD_INTERFACE));
-    }
-    await inWorkload(s, ipLinkUp(WORKLOAD_INTERFACE));
-    if (s.gateway) {
-        await inWorkload(s, ipRouteReplaceDefault(s.gateway, WORKLOAD_INTERFACE));
-    } else if (parseDefaultGateway((await inWorkload(s, ipRouteShowDefault())).stdout) !== undefined) {
-        await inWorkload(s, ipRouteDeleteDefault());
+    if (s.dhcp) {
+        await inWorkload(s, ipLinkSetAddress(WORKLOAD_INTERFACE, s.mac));
+        await inWorkload(s, ipLinkUp(WORKLOAD_INTERFACE));
+    } else {
+        await addressStatically(s);
     }
     await inWorkload(s, ethtoolTxOff(WORKLOAD_INTERFACE));
 
@@ -120,6 +144,8 @@ async function convergePlug(s: ContainerPlugSettings): Promise<ContainerPlugOutp
     await runCommand(node, ipLinkUp(port));
     const ids = { containerId: s.workload, containerIface: WORKLOAD_INTERFACE, ...(s.ifaceId ? { ifaceId: s.ifaceId } : {}) };
     await vsctl([vsAddPort(s.bridge, port), vsSetWorkloadIds(port, ids), ...(s.ifaceId ? [] : [vsRemoveIfaceId(port)])]);
+    // Bound now: OVN answers the port's DHCP as soon as ovn-controller has installed its flows.
+    if (s.dhcp) await leaseByDhcp({ ...s, device: WORKLOAD_INTERFACE });
     return { ...s, portName: port };
 }
 
@@ -155,7 +181,7 @@ export const containerPlugProvider: ResourceHandler<ContainerPlugArgs, Container
     async diff(_id, olds, news) {
         return diffSettings(
             plugSettings(olds), plugSettings(news),
-            ["transport", "ovsDb", "bridge", "workload", "containerId", "containerPid"], ["mac", "cidr", "gateway", "mtu", "ifaceId"],
+            ["transport", "ovsDb", "bridge", "workload", "containerId", "containerPid"], ["mac", "cidr", "gateway", "mtu", "ifaceId", "dhcp"],
         );
     },
 
