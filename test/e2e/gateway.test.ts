@@ -129,6 +129,18 @@ describe("the gateway lab: SNAT to an external network the lab provides", () => 
         expect(await sourceSeenWithin("netsho3")).toBe("192.168.100.2");
     });
 
+    it("the external network broken by hand (br-ext's veth deleted, the bridge mapping removed): refresh reports it, up repairs it", async () => {
+        const node1 = ["ip", "netns", "exec", `ovnlab-${labId}-node1`];
+        run([...node1, "ip", "link", "delete", "dev", "ext-inet"]);
+        run([...node1, "ovs-vsctl", `--db=unix:${stateDir}/node1/run/db.sock`, "remove", "open_vswitch", ".", "external_ids", "ovn-bridge-mappings"]);
+        expect(sourceSeenBy("netsho3")).toBe("");
+        await lab.stack.refresh(quiet);
+        expect(await previewChanges(lab.stack)).toMatchObject({ update: 1 });
+        await lab.stack.up(quiet);
+        expect(run([...node1, "ovs-vsctl", `--db=unix:${stateDir}/node1/run/db.sock`, "get", "open_vswitch", ".", "external_ids:ovn-bridge-mappings"]).trim()).toBe('"physnet:br-ext"');
+        expect(await sourceSeenWithin("netsho3")).toBe("192.168.100.2");
+    });
+
     it("gw0 deleted by hand takes its ports, route and NAT with it: refresh sees every one, up rebuilds them, traffic again", async () => {
         run(["ovn-nbctl", nb, "lr-del", "gw0"]);
         const refresh = await lab.stack.refresh(quiet);

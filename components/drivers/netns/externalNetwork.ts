@@ -11,7 +11,7 @@ import * as pulumi from "../../kit/pulumiCore";
 import { ResourceHandler, OvnlabResource } from "../../kit/resource";
 import { ethtoolTxOff, ipAddrAdd, ipAddrShow, ipLinkUp, ipNetnsAdd, ipNetnsDelete, ipVethAdd, parseIpv4Cidrs } from "../../commands/ip";
 import { EXTERNAL_BRIDGE, EXTERNAL_HOST_INTERFACE, EXTERNAL_NODE_INTERFACE, externalLayout, externalNamespaceName } from "../../commands/names";
-import { ovsVsctl, parseOvsMap, vsAddBridge, vsAddPort, vsBridgeExists, vsDelBridge, vsGetOpenVswitchExternalIds, vsRemoveBridgeMappings, vsSetBridgeMappings, vsSetDatapathType } from "../../commands/ovs";
+import { ovsVsctl, parseOvsMap, vsAddBridge, vsAddPort, vsBridgeExists, vsDelBridge, vsDelPort, vsGetOpenVswitchExternalIds, vsRemoveBridgeMappings, vsSetBridgeMappings, vsSetDatapathType } from "../../commands/ovs";
 import { listenerStart } from "../../commands/process";
 import { validIpv4Cidr, validLabId, validNamespace, validOvsdbRemote, validPath } from "../../plan/validate";
 import { alreadyGone, daemonProblems, deleteLink, diffSettings, linkExists, namespaceExists, ResourceInputs, stopDaemon, stopNamespaceProcesses } from "../../kit/hostRuntime";
@@ -42,6 +42,11 @@ export interface ExternalNetworkOutputs extends ExternalNetworkArgs {
 const HOST: TransportSpec = { kind: "local" };
 const LISTEN_PORT = 80;
 const CGI = '#!/bin/sh\necho "Content-Type: text/plain"\necho\necho "$REMOTE_ADDR"\n';
+
+/** 0a:58 and the address's four bytes, like the gateway's router ports (plan/gatewayConfig.ts). */
+function externalHostMac(cidr: string): string {
+    return ["0a", "58", ...validIpv4Cidr(cidr).split("/")[0].split(".").map((b) => Number(b).toString(16).padStart(2, "0"))].join(":");
+}
 
 function outputs(a: ExternalNetworkArgs, problems: string[]): ExternalNetworkOutputs {
     const layout = externalLayout(a.stateDir);
@@ -77,7 +82,10 @@ async function converge(a: ExternalNetworkArgs): Promise<ExternalNetworkOutputs>
     if (!(await linkExists(node, EXTERNAL_NODE_INTERFACE)) || !(await linkExists(inet, EXTERNAL_HOST_INTERFACE))) {
         await deleteLink(node, EXTERNAL_NODE_INTERFACE);
         await deleteLink(inet, EXTERNAL_HOST_INTERFACE);
-        await runCommand(node, ipVethAdd({ name: EXTERNAL_NODE_INTERFACE, peerName: EXTERNAL_HOST_INTERFACE, peerNamespace: { name: out.namespace } }));
+        // The port goes too: ovs-vswitchd opens a device again only for a port added anew.
+        await runCommand(node, ovsVsctl(a.ovsDb, [vsDelPort(EXTERNAL_BRIDGE, EXTERNAL_NODE_INTERFACE)]));
+        // The external host keeps one MAC across repairs: gw0's MAC binding of its address stays right.
+        await runCommand(node, ipVethAdd({ name: EXTERNAL_NODE_INTERFACE, peerName: EXTERNAL_HOST_INTERFACE, peerNamespace: { name: out.namespace }, peerMac: externalHostMac(a.hostCidr) }));
     }
     await runCommand(node, ovsVsctl(a.ovsDb, [vsAddPort(EXTERNAL_BRIDGE, EXTERNAL_NODE_INTERFACE)]));
     // The userspace datapath reads the veth with AF_PACKET and forwards partial checksums as they are (recipe pitfall 2).
