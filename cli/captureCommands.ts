@@ -169,7 +169,8 @@ export function captureTarget(stack: string, outputs: LabOutputs, name: string, 
     const node = outputs.nodes.find((n) => n.name === nodeName);
     if (!node) throw new Error(`stack ${stack}: ${name} is on node ${nodeName}, which the outputs do not list`);
     const reach = nodeReach(stack, node, "capture");
-    const iface = !tunnel ? plugInterfaceName(container!.name) : reach.kind === "transport" ? NODE_UNDERLAY_INTERFACE : "any";
+    // A netns node's underlay has one name; a machine's or an SSH host's may be any interface (br-phy with netdev).
+    const iface = !tunnel ? plugInterfaceName(container!.name) : reach.kind === "transport" && reach.transport.kind === "netns" ? NODE_UNDERLAY_INTERFACE : "any";
     return { node: node.name, ...(container ? { container: container.name } : {}), reach, interface: validInterface(iface), tunnel };
 }
 

@@ -4,6 +4,7 @@
 // output is read and printed. Pure: cli/show.ts runs the commands.
 import type { Unwrap } from "@pulumi/pulumi";
 import type { NodeSummary } from "../components/lab";
+import { portGroupName } from "../components/commands/ovnServices";
 import { Argv } from "../components/commands/argv";
 import { ovsVsctl } from "../components/commands/ovs";
 import { validInterface, validPath, validSocketPath } from "../components/plan/validate";
@@ -33,6 +34,8 @@ export interface NodeAccess {
 export interface CentralAccess {
     nbSocket: string;
     sbSocket: string;
+    /** OVN services the northbound probe lists too: load balancers, and the port groups holding ACLs. */
+    services?: { loadBalancers: boolean; portGroups: string[] };
 }
 
 export type NodeProbeId = "bridges" | "openflow" | "datapathFlows" | "macTable";
@@ -93,13 +96,14 @@ export interface ShowReport {
 
 /**
  * A node's access fields from the stack outputs: a netns node names its own OVS files (since `show`
- * exists); a Vagrant machine's OVS is at the defaults; a node neither driver made cannot be reached.
+ * exists); a Vagrant machine's or an SSH host's OVS is at the defaults; a node no driver made cannot be reached.
  */
 export function nodeAccess(stack: string, node: Unwrap<NodeSummary>): NodeAccess {
     const reach = nodeReach(stack, node, "show");
     const { name, underlayIp, bridge } = node;
     const common = { name, underlayIp, bridge, ...(node.chassis === undefined ? {} : { chassis: node.chassis }), reach };
-    if (reach.kind === "vagrant") return { ...common, ovsDb: "", vswitchdCtl: "", runDir: "" };
+    // A machine's or an SSH host's own OVS: at its defaults.
+    if (reach.kind === "vagrant" || reach.transport.kind === "ssh") return { ...common, ovsDb: "", vswitchdCtl: "", runDir: "" };
     const { ovsDb, vswitchdCtl, runDir } = node;
     if (ovsDb === undefined || vswitchdCtl === undefined || runDir === undefined) {
         throw new Error(
@@ -112,7 +116,13 @@ export function nodeAccess(stack: string, node: Unwrap<NodeSummary>): NodeAccess
 
 /** The central's sockets, when the lab runs OVN. */
 export function centralAccess(outputs: LabOutputs): CentralAccess | undefined {
-    return outputs.central ? { nbSocket: outputs.central.nbSocket, sbSocket: outputs.central.sbSocket } : undefined;
+    if (!outputs.central) return undefined;
+    const portGroups = [...new Set((outputs.acls ?? []).map((a) => a.portGroup))];
+    const loadBalancers = (outputs.loadBalancers ?? []).length > 0;
+    return {
+        nbSocket: outputs.central.nbSocket, sbSocket: outputs.central.sbSocket,
+        ...(loadBalancers || portGroups.length > 0 ? { services: { loadBalancers, portGroups } } : {}),
+    };
 }
 
 /**
@@ -147,11 +157,18 @@ export function nodeProbes(node: NodeAccess, transport?: TransportSpec): Probe<N
     ];
 }
 
+/** `lb-list` and each port group's `acl-list`, after `show` in the same ovn-nbctl run. */
+function serviceListings(central: CentralAccess): string[][] {
+    const s = central.services;
+    if (!s) return [];
+    return [...(s.loadBalancers ? [["lb-list"]] : []), ...s.portGroups.map((pg) => ["--type=port-group", "acl-list", portGroupName(pg)])];
+}
+
 /** NB and SB `show` where the central's sockets are (socketTransport of the central node); default this host. */
 export function centralProbes(central: CentralAccess, transport: TransportSpec = { kind: "local" }): Probe<CentralProbeId>[] {
     const host = checkedTransport(transport);
     return [
-        { id: "northbound", title: "northbound database (the logical topology)", transport: host, argv: ctlArgv("ovn-nbctl", { transport: host, db: central.nbSocket }, [["show"]]) },
+        { id: "northbound", title: "northbound database (the logical topology)", transport: host, argv: ctlArgv("ovn-nbctl", { transport: host, db: central.nbSocket }, [["show"], ...serviceListings(central)]) },
         { id: "southbound", title: "southbound database (chassis and port bindings)", transport: host, argv: ctlArgv("ovn-sbctl", { transport: host, db: central.sbSocket }, [["show"]]) },
     ];
 }

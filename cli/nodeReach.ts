@@ -1,13 +1,14 @@
 // How the inspection tools (capture, verify, show, trace) reach a node of a
 // running lab, whatever driver made it: from the node's stack outputs, a
-// transport (`ip netns exec` for a netns node) or, for a Vagrant machine, the
-// project whose `vagrant ssh-config` gives its SSH transport, as the driver
-// itself makes it. Also where the node's files are (its unix sockets: OVS's,
+// transport (`ip netns exec` for a netns node, the ssh driver's own `ssh ...`
+// line for an SSH host) or, for a Vagrant machine, the project whose
+// `vagrant ssh-config` gives its SSH transport, as the driver itself makes it. Also where the node's files are (its unix sockets: OVS's,
 // Docker's, the OVN central's), and which node the central runs on.
 // `nodeReach` and the helpers beside it are pure; `reachTransport` runs Vagrant.
 import type { Unwrap } from "@pulumi/pulumi";
 import type { NodeSummary } from "../components/lab";
 import { parseSshConfig, vagrantEnvironment, vagrantSshConfig } from "../components/commands/vagrant";
+import { parseSshCommandLine, sshCommandLine } from "../components/drivers/ssh/sshAccess";
 import { validName, validNamespace, validPath } from "../components/plan/validate";
 import { runCommand, transportArgv, TransportSpec } from "../components/transport/transport";
 import type { LabOutputs } from "./pulumiWorkspace";
@@ -25,12 +26,17 @@ export function nodeReach(stack: string, node: Unwrap<NodeSummary>, tool = "this
     if (vagrant && vagrant[2] === node.name) {
         return { kind: "vagrant", projectDir: validPath("Vagrant project directory", vagrant[1]), node: validName("node name", node.name) };
     }
-    throw new Error(`stack ${stack}: the outputs of ${node.name} say neither a namespace nor a vagrant ssh line: ${tool} cannot reach the node (external driver?)`);
+    // The ssh driver's line (drivers/ssh/sshAccess.ts): the host, port, user, key and known-hosts file, root through sudo or not.
+    const ssh = node.ssh === undefined ? undefined : parseSshCommandLine(node.ssh);
+    if (ssh) return { kind: "transport", transport: ssh };
+    throw new Error(`stack ${stack}: the outputs of ${node.name} say neither a namespace nor a vagrant or ssh line: ${tool} cannot reach the node (external driver?)`);
 }
 
-/** How a person gets there, for headings: `netns NAME` or the `vagrant ssh` line. */
+/** How a person gets there, for headings: `netns NAME`, the `vagrant ssh` line or the ssh driver's `ssh ...` line. */
 export function describeReach(reach: NodeReach): string {
-    return reach.kind === "vagrant" ? `VAGRANT_CWD=${reach.projectDir} vagrant ssh ${reach.node}` : reach.transport.kind === "netns" ? `netns ${reach.transport.namespace}` : reach.transport.kind;
+    if (reach.kind === "vagrant") return `VAGRANT_CWD=${reach.projectDir} vagrant ssh ${reach.node}`;
+    if (reach.transport.kind === "netns") return `netns ${reach.transport.namespace}`;
+    return reach.transport.kind === "ssh" && reach.transport.knownHostsFile ? sshCommandLine(reach.transport) : reach.transport.kind;
 }
 
 /**

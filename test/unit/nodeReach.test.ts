@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { centralNode, checkedTransport, describeReach, nodeReach, socketTransport, transportResolver } from "../../cli/nodeReach";
 import type { LabOutputs } from "../../cli/pulumiWorkspace";
 import { parseToolArgs, stackOf } from "../../cli/toolArgs";
-import type { TransportSpec } from "../../components/transport/transport";
+import { transportArgv, type TransportSpec } from "../../components/transport/transport";
 
 const node = (n: number, extra: Record<string, string>) => ({
     name: `node${n}`, underlayIp: `172.16.56.${n + 1}`, subnet: `10.244.${n}.0/24`, gateway: `10.244.${n}.1`, bridge: "br-int", ...extra,
@@ -21,8 +21,36 @@ describe("reaching a node", () => {
         expect(describeReach(vagrant)).toBe("VAGRANT_CWD=/srv/lab/.lab/ml2/vagrant vagrant ssh node2");
         expect(describeReach(nodeReach("t1", node(1, { namespace: "ovnlab-t1-node1" })))).toBe("netns ovnlab-t1-node1");
     });
+    it("ssh driver: the host's transport from its ssh line, root through sudo when the line says `sudo -i`", () => {
+        const line = "ssh -t -i /srv/keys/lab -p 2200 -o UserKnownHostsFile=/srv/lab/.lab/s1/ssh_known_hosts debian@192.168.56.12 sudo -i";
+        const reach = nodeReach("s1", node(2, { ssh: line }));
+        expect(reach).toEqual({
+            kind: "transport",
+            transport: { kind: "ssh", host: "192.168.56.12", port: 2200, user: "debian", identityFile: "/srv/keys/lab", sudo: true, knownHostsFile: "/srv/lab/.lab/s1/ssh_known_hosts" },
+        });
+        expect(describeReach(reach)).toBe(line);
+        const root = nodeReach("s1", node(1, { ssh: "ssh -i /srv/keys/lab -p 22 -o UserKnownHostsFile=/srv/k root@lab-host1" }));
+        expect(root).toMatchObject({ transport: { host: "lab-host1", user: "root", sudo: false } });
+        // Its machine's sockets are on the machine, as a Vagrant machine's.
+        expect(socketTransport(root, (root as { transport: TransportSpec }).transport)).toEqual((root as { transport: TransportSpec }).transport);
+        // The transport runs ssh with the lab's known hosts (accept-new), BatchMode and a connect timeout.
+        const argv = transportArgv((reach as { transport: TransportSpec }).transport, ["ovs-vsctl", "show"]);
+        expect(argv).toEqual([
+            "ssh", "-i", "/srv/keys/lab", "-p", "2200", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "-o", "StrictHostKeyChecking=accept-new",
+            "-o", "UserKnownHostsFile=/srv/lab/.lab/s1/ssh_known_hosts", "-o", "LogLevel=ERROR", "debian@192.168.56.12", "--", "sudo -n ovs-vsctl show",
+        ]);
+    });
+    it("refuses an ssh line that is not the driver's own or carries a hostile value", () => {
+        const ok = "ssh -i /k -p 22 -o UserKnownHostsFile=/srv/k root@10.0.0.1";
+        for (const bad of [
+            ok.replace("/k ", "k "), ok.replace("-p 22", "-p 0"), ok.replace("root@", "-oProxyCommand=id@"), ok.replace("10.0.0.1", "-oProxyCommand=id"),
+            ok.replace("/srv/k", "/srv/../etc/k"), `${ok} sudo -i`, ok.replace("ssh ", "ssh -t "), `${ok}; id`, "ssh root@10.0.0.1",
+        ]) {
+            expect(() => nodeReach("x", node(1, { ssh: bad })), bad).toThrow();
+        }
+    });
     it("names the tool that cannot reach a node neither driver made, or whose ssh line is not its own", () => {
-        expect(() => nodeReach("x", node(1, {}), "verify")).toThrow("stack x: the outputs of node1 say neither a namespace nor a vagrant ssh line: verify cannot reach the node (external driver?)");
+        expect(() => nodeReach("x", node(1, {}), "verify")).toThrow("stack x: the outputs of node1 say neither a namespace nor a vagrant or ssh line: verify cannot reach the node (external driver?)");
         expect(() => nodeReach("x", node(1, { ssh: "VAGRANT_CWD=/srv/x vagrant ssh node2" }), "show")).toThrow(/show cannot reach the node/);
         expect(() => nodeReach("x", node(1, { ssh: "VAGRANT_CWD=relative vagrant ssh node1" }))).toThrow(/Vagrant project directory/);
         expect(() => nodeReach("x", node(1, { namespace: "-x" }))).toThrow(/network namespace/);
