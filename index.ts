@@ -9,6 +9,7 @@ import { allConfig } from "@pulumi/pulumi/runtime/config";
 import { ConfigError, validateConfig } from "./components/plan/config";
 import { planLab } from "./components/plan/ipPlan";
 import { Lab } from "./components/lab";
+import { preflight } from "./components/drivers";
 
 // The Node.js runner installs source-map-support, which makes every stack trace the SDK captures (one per
 // resource and per internal promise) cost milliseconds: at 1000 ports, most of a preview. The program runs as
@@ -42,13 +43,19 @@ function projectRoot(): string {
 }
 
 const plan = planFromConfig();
-const lab = new Lab("lab", {
+// The driver's preflight (ssh: every host reachable, its key accepted, root) before the first resource is registered.
+const lab = new Lab("lab", preflight({
     plan,
     stack: getStack(),
     stateDir: path.resolve(projectRoot(), plan.config.stateDir),
-});
+}));
 
 export const nodes = lab.nodes;
 export const containers = lab.containers;
 // null, not undefined: single-l2 and the external driver have no central of their own, and Pulumi warns on undefined outputs.
 export const central = lab.central ?? null;
+// The gateway router, its SNAT address and the external host (Pulumi.gateway.yaml); null without ovnlab:gateway.
+export const gateway = lab.gateway ?? null;
+// Each VIP with its backends, and the ACLs as rules (Pulumi.lb.yaml, Pulumi.acl.yaml); null without any.
+export const loadBalancers = lab.loadBalancers.length > 0 ? lab.loadBalancers : null;
+export const acls = lab.acls.length > 0 ? lab.acls : null;

@@ -10,6 +10,8 @@ export interface PingResult {
     to: string;
     sent: number;
     received: number;
+    /** The ACL that is meant to drop this pair's echo (a lab with ACLs): then no reply is the pass. */
+    blockedBy?: string;
 }
 
 /** Every ordered pair of distinct containers. */
@@ -24,16 +26,18 @@ export function parsePingSummary(output: string): { sent: number; received: numb
 }
 
 /**
- * A pair passes when any echo comes back: the first packet to a new tunnel
+ * A pair passes when any echo comes back (or, when an ACL is meant to drop it, when none does): the first packet to a new tunnel
  * neighbour is dropped while OVS resolves it (an ARP), which is not a fault.
  */
-export const passed = (r: PingResult) => r.received > 0;
+export const passed = (r: PingResult) => (r.blockedBy === undefined ? r.received > 0 : r.received === 0);
 
 export function renderMatrix(names: string[], results: PingResult[]): string {
     const cell = (from: string, to: string) => {
         if (from === to) return "-";
         const r = results.find((x) => x.from === from && x.to === to);
-        return !r ? "?" : passed(r) ? `ok ${r.received}/${r.sent}` : `FAIL ${r.received}/${r.sent}`;
+        if (!r) return "?";
+        if (r.blockedBy !== undefined) return passed(r) ? "blocked" : `LEAK ${r.received}/${r.sent}`;
+        return passed(r) ? `ok ${r.received}/${r.sent}` : `FAIL ${r.received}/${r.sent}`;
     };
     const rows = [["from \\ to", ...names], ...names.map((from) => [from, ...names.map((to) => cell(from, to))])];
     const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));

@@ -63,11 +63,15 @@ export interface LabOutputs {
     central?: Unwrap<NonNullable<Lab["central"]>>;
     /** The gateway and its external host (Pulumi.gateway.yaml): `trace` can send to the external host. */
     gateway?: Unwrap<NonNullable<Lab["gateway"]>>;
+    /** OVN load balancers and ACLs (Pulumi.lb.yaml, Pulumi.acl.yaml): `trace` reaches a VIP and names the deciding rule. */
+    loadBalancers?: Lab["loadBalancers"];
+    acls?: Lab["acls"];
 }
 
 export function labOutputs(stackName: string, outputs: OutputMap): LabOutputs {
     const nodes: unknown = outputs.nodes?.value;
     if (!Array.isArray(nodes) || nodes.length === 0) throw new Error(`stack ${stackName} has no nodes in its outputs: bring it up first (npm run lab:up)`);
     // The shapes are index.ts's own exports, written by this project's code.
-    return { nodes, containers: outputs.containers?.value ?? [], central: outputs.central?.value ?? undefined, gateway: outputs.gateway?.value ?? undefined };
+    return { nodes, containers: outputs.containers?.value ?? [], central: outputs.central?.value ?? undefined, gateway: outputs.gateway?.value ?? undefined,
+        loadBalancers: outputs.loadBalancers?.value ?? undefined, acls: outputs.acls?.value ?? undefined };
 }

@@ -4,11 +4,14 @@
 // ovn-trace runs where the SB socket is: this host for a netns lab, the
 // central machine (over SSH) for a Vagrant one. Exits 1 unless delivered.
 //   npm run trace -- FROM TO [--stack NAME] [--detailed] [--json]
+// TO may also be a load balancer (its name or VIP): a TCP SYN to its port, showing its backends and the one taken;
+// in a lab with ACLs the rule that decided is named.
 // --detailed adds ovn-trace's table-by-table backtrace; --json prints the parsed route.
 import { renderArgv, runCommand, transportArgv, TransportSpec } from "../components/transport/transport";
 import { centralNode, nodeReach, reachTransport, socketTransport } from "./nodeReach";
 import { LabOutputs, labOutputs, openStack } from "./pulumiWorkspace";
 import { parseToolArgs, stackOf } from "./toolArgs";
+import { renderFindings, serviceFindings, ServiceFindings, vipTarget } from "./traceServices";
 import { echoMicroflow, ovnTraceArgv, parseTraceSummary, planEcho, renderRoute, routeVerdict, TraceFormat, TraceRoute } from "./traceFlow";
 
 export interface TraceReport {
@@ -21,6 +24,8 @@ export interface TraceReport {
     /** The ovn-trace command line whose output `summary` is, with its transport. */
     command: string;
     route: TraceRoute;
+    /** What a load balancer and the ACLs did to the packet (labs with services). */
+    services?: ServiceFindings;
     summary: string;
     detailed?: string;
 }
@@ -31,13 +36,17 @@ export async function traceEcho(stack: string, outputs: LabOutputs, fromName: st
     const central = centralNode(stack, outputs)!;
     const reach = nodeReach(stack, central, "trace");
     const transport: TransportSpec = socketTransport(reach, await reachTransport(reach));
-    const trace = (format: TraceFormat) => ovnTraceArgv(plan.sbDb, plan.datapath, microflow, format);
+    // With services, a first packet: conntrack new, so ACLs and load balancers decide as they would for it.
+    const withServices = (outputs.acls?.length ?? 0) > 0 || (outputs.loadBalancers?.length ?? 0) > 0;
+    const trace = (format: TraceFormat) => ovnTraceArgv(plan.sbDb, plan.datapath, microflow, format, withServices);
     const summary = (await runCommand(transport, trace("summary"), { timeoutMs: 60_000 })).stdout;
-    const detailed = options.detailed ? (await runCommand(transport, trace("detailed"), { timeoutMs: 60_000 })).stdout : undefined;
+    const detailed = options.detailed || withServices ? (await runCommand(transport, trace("detailed"), { timeoutMs: 60_000 })).stdout : undefined;
+    const route = parseTraceSummary(summary);
+    const services = withServices ? serviceFindings(outputs, detailed ?? "", route.delivered, vipTarget(outputs, toName)?.lb) : undefined;
     const endpoint = ({ name, node, ip }: { name: string; node: string; ip: string }) => ({ name, node, ip });
     return {
         stack, from: endpoint(plan.from), to: endpoint(plan.to), microflow, centralNode: central.name, command: renderArgv(transportArgv(transport, trace("summary"))),
-        route: parseTraceSummary(summary), summary, ...(detailed === undefined ? {} : { detailed }),
+        route, ...(services ? { services } : {}), summary, ...(options.detailed && detailed !== undefined ? { detailed } : {}),
     };
 }
 
@@ -46,6 +55,7 @@ export function renderTrace(report: TraceReport): string {
     return [
         `${from.name} (${from.ip}, ${from.node}) -> ${to.name} (${to.ip}, ${to.node}): ${routeVerdict(report.route)}`,
         `path: ${renderRoute(report.route)}`,
+        ...(report.services ? renderFindings(report.services) : []),
         "",
         `$ ${report.command}`,
         report.summary.trimEnd(),

@@ -6,9 +6,10 @@
 import type { Unwrap } from "@pulumi/pulumi";
 import type { ContainerSummary, NodeSummary } from "../components/lab";
 import { Argv } from "../components/commands/argv";
-import { validIpv4, validMac, validOvsdbRemote } from "../components/plan/validate";
+import { validIpv4, validMac, validOvsdbRemote, validPort } from "../components/plan/validate";
 import { rowName } from "../components/commands/ovnNbctl";
 import type { LabOutputs } from "./pulumiWorkspace";
+import { TRACE_TCP_SOURCE_PORT, vipTarget } from "./traceServices";
 
 export interface EchoPacket {
     /** The sender's logical switch port. */
@@ -17,6 +18,8 @@ export interface EchoPacket {
     ethDst: string;
     ip4Src: string;
     ip4Dst: string;
+    /** A TCP SYN to this port instead of an ICMP echo (a load balancer's VIP). */
+    tcpDst?: number;
 }
 
 /** An ICMP echo request as the sender's port emits it, in OVN's expression language. */
@@ -28,16 +31,23 @@ export function echoMicroflow(packet: EchoPacket): string {
         `ip4.src == ${validIpv4(packet.ip4Src)}`,
         `ip4.dst == ${validIpv4(packet.ip4Dst)}`,
         "ip.ttl == 64",
-        "icmp4.type == 8",
+        ...(packet.tcpDst === undefined ? ["icmp4.type == 8"] : ["tcp", `tcp.src == ${TRACE_TCP_SOURCE_PORT}`, `tcp.dst == ${validPort("tcp port", packet.tcpDst)}`, "tcp.flags == 2"]),
     ].join(" && ");
 }
 
 export type TraceFormat = "summary" | "detailed";
 
-/** `ovn-trace --db=SB --summary|--detailed DATAPATH MICROFLOW`; the microflow is one argv word, never split by a shell. */
-export function ovnTraceArgv(sbDb: string, datapath: string, microflow: string, format: TraceFormat): Argv {
-    return ["ovn-trace", `--db=${validOvsdbRemote(sbDb)}`, `--${format}`, rowName(datapath), microflow];
+/**
+ * `ovn-trace --db=SB --summary|--detailed DATAPATH MICROFLOW`; the microflow is one argv word, never split by a shell.
+ * `newConnection`: every conntrack step sees a new connection (ovn-trace's default is an established one), so
+ * ACLs and load balancers act as on a first packet.
+ */
+export function ovnTraceArgv(sbDb: string, datapath: string, microflow: string, format: TraceFormat, newConnection = false): Argv {
+    return ["ovn-trace", `--db=${validOvsdbRemote(sbDb)}`, `--${format}`, ...(newConnection ? Array(CT_STEPS).fill("--ct=new") : []), rowName(datapath), microflow];
 }
+
+/** More conntrack steps than a path through two switches and a router takes (each --ct answers one). */
+const CT_STEPS = 8;
 
 /** What to trace: the packet, the datapath (the sender's logical switch) it enters, and the SB database to trace in. */
 export interface EchoPlan {
@@ -65,7 +75,8 @@ export function planEcho(stack: string, outputs: LabOutputs, fromName: string, t
     };
     const from = container(fromName);
     // The gateway's external host (by name, or its address): on no node, so the echo goes to the sender's gateway.
-    const to = external && (toName === EXTERNAL_HOST || toName === external.ip) ? external : container(toName);
+    const vip = vipTarget(outputs, toName);
+    const to = external && (toName === EXTERNAL_HOST || toName === external.ip) ? external : vip ? vip.to : container(toName);
     if (from.name === to.name) throw new Error(`trace needs two different containers, not ${from.name} twice`);
     const node: Unwrap<NodeSummary> | undefined = outputs.nodes.find((n) => n.name === from.node);
     if (!node?.switchName || !node.routerMac || !from.logicalPort) {
@@ -73,7 +84,7 @@ export function planEcho(stack: string, outputs: LabOutputs, fromName: string, t
     }
     return {
         sbDb: outputs.central.sbSocket, from, to, datapath: node.switchName,
-        packet: { inport: from.logicalPort, ethSrc: from.mac, ethDst: from.node === to.node ? to.mac : node.routerMac, ip4Src: from.ip, ip4Dst: to.ip },
+        packet: { inport: from.logicalPort, ethSrc: from.mac, ethDst: from.node === to.node ? to.mac : node.routerMac, ip4Src: from.ip, ip4Dst: to.ip, ...(vip ? { tcpDst: vip.port } : {}) },
     };
 }
 

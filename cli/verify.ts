@@ -2,9 +2,11 @@
 // network, through its node's transport: `docker exec` (on this host for a
 // netns lab, in the machine for a Vagrant one) or `nsenter` into a process
 // sandbox's namespace. Prints every command, the matrix and why each failed
-// pair failed; exits 1 if any pair cannot reach the other.
+// pair failed; exits 1 if any pair cannot reach the other. In a lab with ACLs, a pair
+// the rules drop (ICMP) is expected not to answer, and one that does is reported.
 //   npm run verify [-- --stack NAME] [--json]
 import { sandboxFind } from "../components/commands/process";
+import { blockingRule } from "../components/plan/aclPolicy";
 import { renderArgv, runCommand, transportArgv, TransportSpec } from "../components/transport/transport";
 import { socketTransport, transportResolver } from "./nodeReach";
 import { parsePingSummary, pingPairs } from "./pingMatrix";
@@ -55,12 +57,13 @@ export async function verifyLab(stack: string, outputs: LabOutputs): Promise<Ver
 
     const ping = async (from: WorkloadAccess, to: WorkloadAccess): Promise<PingRun> => {
         const entry = entries.get(from.name)!;
-        const pair = { from: from.name, to: to.name, ip: to.ip };
+        const blockedBy = blockingRule(outputs.acls ?? [], { from: { name: from.name, node: from.node }, to: to.name, protocol: "icmp" });
+        const pair = { from: from.name, to: to.name, ip: to.ip, ...(blockedBy ? { blockedBy } : {}) };
         if (!entry.target) return { ...pair, sent: 0, received: 0, error: `${from.name}'s sandbox process is not running on ${from.node}` };
         const argv = inWorkload(entry.target, pingArgv(to.ip));
         const result = await runCommand(entry.transport, argv, { allowFailure: true, timeoutMs: 60_000 });
         const counts = parsePingSummary(result.stdout);
-        const error = counts.received > 0 ? undefined : result.stderr.trim() || result.stdout.trim() || `exit ${result.code}`;
+        const error = counts.received > 0 || blockedBy ? undefined : result.stderr.trim() || result.stdout.trim() || `exit ${result.code}`;
         return { ...pair, ...counts, command: renderArgv(transportArgv(entry.transport, argv)), ...(error === undefined ? {} : { error }) };
     };
     const pairs = pingPairs(workloads);

@@ -98,14 +98,16 @@ export function verifyReport(stack: string, workloads: WorkloadAccess[], lookups
     };
 }
 
-const verdict = (r: PingResult) => `${passed(r) ? "ok" : "FAIL"} ${r.received}/${r.sent}`;
+const verdict = (r: PingResult) => `${passed(r) ? "ok" : "FAIL"} ${r.received}/${r.sent}${r.blockedBy !== undefined ? ` (ACL ${r.blockedBy} drops it)` : ""}`;
 const firstLine = (text: string) => text.trim().split("\n")[0];
 
 /** For people: every command (with what it found), the matrix, the counts, and why each failed pair failed. */
 export function renderVerify(report: VerifyReport): string {
     const lookups = report.lookups.map((l) => `$ ${l.command}    # ${l.workload} on ${l.node}: ${l.pid === undefined ? `not found${l.error ? ` (${firstLine(l.error)})` : ""}` : `PID ${l.pid}`}`);
     const pings = report.results.map((r) => r.command === undefined ? `# ${r.from} -> ${r.to}: not run` : `$ ${r.command}    # ${r.from} -> ${r.to}: ${verdict(r)}`);
-    const failures = report.failures.map((r) => `FAIL ${r.from} -> ${r.to} (${r.ip}): ${r.received}/${r.sent} echoes came back${r.error ? `: ${firstLine(r.error)}` : ""}`);
+    const failures = report.failures.map((r) => r.blockedBy !== undefined
+        ? `FAIL ${r.from} -> ${r.to} (${r.ip}): ${r.received}/${r.sent} echoes came back though ACL ${r.blockedBy} should drop them`
+        : `FAIL ${r.from} -> ${r.to} (${r.ip}): ${r.received}/${r.sent} echoes came back${r.error ? `: ${firstLine(r.error)}` : ""}`);
     return [
         [...lookups, ...pings].join("\n"),
         renderMatrix(report.workloads.map((w) => w.name), report.results),

@@ -9,9 +9,12 @@ import { containerPortArgs } from "./ovn/containerPort";
 import { LogicalRouter, LogicalSwitchPort } from "./ovn/nbResources";
 import { NodeSwitch } from "./ovn/nodeSwitch";
 import { LabReadiness } from "./ovn/labReadiness";
+import { AclSummary, LoadBalancerSummary, Services } from "./ovn/services";
 import { PHYSICAL_BRIDGE, plugInterfaceName } from "./commands/names";
-import { ContainerSummary, NodeSummary } from "./outputs";
+import { ContainerSummary, GatewaySummary, NodeSummary } from "./outputs";
 import { Workload } from "./workloads/workload";
+import { Gateway } from "./ovn/gateway";
+import { planGateway } from "./plan/gatewayConfig";
 
 export type LabArgs = DriverArgs;
 
@@ -24,6 +27,11 @@ export class Lab extends pulumi.ComponentResource {
     readonly containers: ContainerSummary[];
     /** NB/SB addresses the chassis use (tcp:<central>:6641/6642); the NB socket ovnlab itself uses; the SB socket `show` and `trace` read. */
     readonly central: { nb: string; sb: string; nbSocket: string; sbSocket: string } | undefined;
+    /** The gateway router, its SNAT address and the external host (ovnlab:gateway); undefined without one. */
+    readonly gateway: GatewaySummary | undefined;
+    /** Each VIP with its backends, and each ACL as a rule and as OVN has it (ovnlab:loadBalancers, ovnlab:acls); empty without. */
+    readonly loadBalancers: LoadBalancerSummary[];
+    readonly acls: AclSummary[];
 
     constructor(name: string, args: LabArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ovnlab:lab:Lab", name, {}, opts);
@@ -37,17 +45,24 @@ export class Lab extends pulumi.ComponentResource {
         const { nbEndpoint, nbReady, hosts, defaultImage } = made;
 
         const switches = new Map<string, NodeSwitch>();
+        let gateway: Gateway | undefined;
         if (ovn) {
             const router = new LogicalRouter(config.routerName, { endpoint: nbEndpoint, name: config.routerName, externalIds }, { parent: this, dependsOn: nbReady });
             for (const n of plan.nodes) {
-                switches.set(n.name, new NodeSwitch(n.switchName, { endpoint: nbEndpoint, router, routerName: config.routerName, node: n, externalIds }, { parent: this }));
+                const dhcp = config.dhcp && { config: config.dhcp, mtu: config.mtu, stack: args.stack };
+                switches.set(n.name, new NodeSwitch(n.switchName, { endpoint: nbEndpoint, router, routerName: config.routerName, node: n, externalIds, dhcp }, { parent: this }));
+            }
+            if (config.gateway) {
+                const gw = planGateway(config.gateway, { chassis: node(config.gateway.node).chassis, podCidr: config.podCidr, routerName: config.routerName });
+                gateway = new Gateway("gateway", { endpoint: nbEndpoint, plan: gw, router, externalIds, externalNetwork: made.externalNetwork && ((p) => made.externalNetwork!(gw, p)) }, { parent: this });
             }
         }
 
         const workloads = new Map<string, Workload>();
+        const logicalPorts: LogicalSwitchPort[] = [];
         for (const container of plan.containers) {
             const logical = ovn
-                ? { endpoint: nbEndpoint, logicalSwitch: switches.get(container.node)!.logicalSwitch, switchName: node(container.node).switchName, externalIds }
+                ? { endpoint: nbEndpoint, logicalSwitch: switches.get(container.node)!.logicalSwitch, switchName: node(container.node).switchName, externalIds, dhcpv4Options: switches.get(container.node)!.dhcpOptions?.uuid }
                 : undefined;
             if (hosts) {
                 workloads.set(container.name, new Workload(container.name, {
@@ -57,9 +72,14 @@ export class Lab extends pulumi.ComponentResource {
             } else if (logical) {
                 // Only the logical side (external driver): the port itself, no component around one resource,
                 // so a lab of N ports is N resources for the engine, not 2N.
-                new LogicalSwitchPort(container.name, containerPortArgs(logical, container), { parent: this, dependsOn: [logical.logicalSwitch] });
+                logicalPorts.push(new LogicalSwitchPort(container.name, containerPortArgs(logical, container), { parent: this, dependsOn: [logical.logicalSwitch] }));
             }
         }
+
+        const { services } = plan;
+        const servicesMade = ovn && (services.loadBalancers.length > 0 || services.acls.length > 0)
+            ? new Services("services", { endpoint: nbEndpoint, services, externalIds, dependsOn: [...switches.values(), ...workloads.values(), ...logicalPorts] }, { parent: this })
+            : undefined;
 
         // `up` returns when the lab forwards: every chassis recomputed and caught up, every workload port installed.
         if (ovn && hosts && workloads.size > 0) {
@@ -76,7 +96,7 @@ export class Lab extends pulumi.ComponentResource {
                 })),
                 ports: plan.containers.map((c) => ({ logicalPort: c.logicalPort, node: c.node, interface: plugInterfaceName(c.name) })),
                 timeoutSeconds: READY_TIMEOUT_SECONDS,
-            }, { parent: this, dependsOn: [...switches.values(), ...workloads.values()] });
+            }, { parent: this, dependsOn: [...switches.values(), ...workloads.values(), ...(gateway ? [gateway] : []), ...(servicesMade ? [servicesMade] : [])] });
         }
 
         this.central = ovn && made.centralSockets
@@ -95,6 +115,9 @@ export class Lab extends pulumi.ComponentResource {
                 ...(workload ? { containerName: workload.containerName, exec: workload.exec } : {}),
             };
         });
-        this.registerOutputs({ nodes: this.nodes, containers: this.containers, central: this.central });
+        this.gateway = gateway?.summary;
+        this.loadBalancers = servicesMade?.loadBalancers ?? [];
+        this.acls = servicesMade?.acls ?? [];
+        this.registerOutputs({ nodes: this.nodes, containers: this.containers, central: this.central, gateway: this.gateway, loadBalancers: this.loadBalancers, acls: this.acls });
     }
 }

@@ -20,8 +20,31 @@ const DISPLAY = { command: "string[]" } as const;
 /** Every kind by type token; the registry and this table name the same tokens (test/unit/provider.test.ts). */
 export const KINDS: Record<string, KindSpec> = {
     "ovnlab:nb:LogicalRouter": {
-        description: "A logical router (`ovn-nbctl lr-add`), e.g. the walk-through's lr0.",
-        inputs: { ...NB_ROW }, outputs: { ...DISPLAY },
+        description: "A logical router (`ovn-nbctl lr-add`), e.g. the walk-through's lr0; options (e.g. chassis) make a gateway router.",
+        inputs: { ...NB_ROW, options: "map" }, required: ["endpoint", "name", "externalIds"], outputs: { ...DISPLAY },
+    },
+    "ovnlab:nb:StaticRoute": {
+        description: "A static route (`ovn-nbctl lr-route-add <router> <prefix> <nexthop>`), found by its router, prefix and nexthop.",
+        inputs: { ...NB_ROW, router: "string", prefix: "string", nexthop: "string" }, required: ["endpoint", "name", "router", "prefix", "nexthop"], outputs: { ...DISPLAY },
+    },
+    "ovnlab:nb:Nat": {
+        description: "A NAT rule (`ovn-nbctl lr-nat-add <router> snat <external ip> <logical ip>`), found by its router, type and logical side.",
+        inputs: { ...NB_ROW, router: "string", type: "string", externalIp: "string", logicalIp: "string" },
+        required: ["endpoint", "name", "router", "type", "externalIp", "logicalIp"], outputs: { ...DISPLAY },
+    },
+    "ovnlab:nb:LoadBalancer": {
+        description: "A load balancer VIP (`ovn-nbctl lb-add web 10.96.0.10:80 <backends> tcp`) applied on switches (`ls-lb-add`), found by name.",
+        inputs: { ...NB_ROW, vip: "string", backends: "string[]", protocol: "string", switches: "string[]" },
+        required: ["endpoint", "name", "vip", "backends"], outputs: { ...DISPLAY },
+    },
+    "ovnlab:nb:PortGroup": {
+        description: "A port group (`ovn-nbctl pg-add pg_nginx1 nginx1`) that ACL matches name as @pg_nginx1, found by name.",
+        inputs: { ...NB_ROW, ports: "string[]" }, required: ["endpoint", "name"], outputs: { ...DISPLAY },
+    },
+    "ovnlab:nb:Acl": {
+        description: "An ACL on a port group (`create ACL ... -- add Port_Group <group> acls @acl`), found by its mark external_ids ovnlab:acl=<name>.",
+        inputs: { ...NB_ROW, portGroup: "string", direction: "string", priority: "integer", match: "string", verdict: "string" },
+        required: ["endpoint", "name", "portGroup", "priority", "match", "verdict"], outputs: { ...DISPLAY, uuid: "string" },
     },
     "ovnlab:nb:LogicalRouterPort": {
         description: "A logical router port (`ovn-nbctl lrp-add <router> <port> <mac> <network>`), e.g. lr-node1.",
@@ -33,8 +56,12 @@ export const KINDS: Record<string, KindSpec> = {
     },
     "ovnlab:nb:LogicalSwitchPort": {
         description: "A logical switch port (`ovn-nbctl lsp-add <switch> <port>`, then its type, addresses and options).",
-        inputs: { ...NB_ROW, switch: "string", type: "string", addresses: "string[]", options: "map" },
+        inputs: { ...NB_ROW, switch: "string", type: "string", addresses: "string[]", options: "map", dhcpv4Options: "string" },
         required: ["endpoint", "name", "switch"], outputs: { ...DISPLAY },
+    },
+    "ovnlab:nb:DhcpOptions": {
+        description: "OVN's own DHCP server for one subnet: a DHCP_Options row made with the uuid given (`ovn-nbctl --id=<uuid> create DHCP_Options cidr=... options:...`), marked external_ids:ovnlab:name=<name>; ports name it by that uuid (dhcpv4Options).",
+        inputs: { ...NB_ROW, uuid: "string", cidr: "string", options: "map" }, outputs: { ...DISPLAY },
     },
     "ovnlab:nb:DbConnection": {
         description: "The NB or SB database's listener (`ovn-nbctl set-connection ptcp:6641:<ip>`).",
@@ -62,6 +89,11 @@ export const KINDS: Record<string, KindSpec> = {
         description: "The lab's underlay: a Linux bridge joining the nodes and the iptables rule that lets it forward.",
         inputs: { labId: "string" }, outputs: { bridgeName: "string", chain: "any", problems: "string[]" },
     },
+    "ovnlab:netns:ExternalNetwork": {
+        description: "The gateway's external network (netns driver): br-ext with ovn-bridge-mappings on the gateway node, a veth to a namespace of its own holding the external host and its listener.",
+        inputs: { labId: "string", nodeNamespace: "string", ovsDb: "string", datapathType: "string", physnet: "string", hostCidr: "string", stateDir: "string" },
+        outputs: { namespace: "string", url: "string", logFile: "string", problems: "string[]" },
+    },
     "ovnlab:ovs:Chassis": {
         description: "A node's chassis settings (`ovs-vsctl set open . external-ids:ovn-remote=... ovn-encap-type=... ovn-encap-ip=...`).",
         inputs: { transport: "#Transport", ovsDb: "string", ids: "map" },
@@ -71,11 +103,16 @@ export const KINDS: Record<string, KindSpec> = {
         inputs: { endpoint: "#DbEndpoint", stack: "string", nodes: "any", ports: "any", timeoutSeconds: "integer" },
         outputs: { nbDigest: "string", waitedMs: "integer", problems: "string[]" },
     },
+    "ovnlab:workload:HttpServer": {
+        description: "A workload's web server: busybox httpd on its node, in the workload's network namespace, answering the workload's name.",
+        inputs: { transport: "#Transport", labId: "string", name: "string", containerPid: "integer", port: "integer" },
+        required: ["transport", "labId", "name", "containerPid"], outputs: { pid: "integer", pageDirectory: "string" },
+    },
     "ovnlab:ovs:ContainerPlug": {
         description: "A workload's eth0 on br-int (`ovs-docker add-port`, then `external_ids:iface-id=<logical port>`).",
         inputs: {
             transport: "#Transport", ovsDb: "string", bridge: "string", workload: "string", containerId: "string", containerPid: "integer",
-            mac: "string", cidr: "string", gateway: "string", mtu: "integer", ifaceId: "string",
+            mac: "string", cidr: "string", gateway: "string", mtu: "integer", ifaceId: "string", dhcp: "boolean",
         },
         required: ["transport", "workload", "containerId", "containerPid", "mac", "cidr"], outputs: { portName: "string" },
     },
@@ -112,6 +149,11 @@ export const KINDS: Record<string, KindSpec> = {
         description: "A node's idempotent provisioning script, run over SSH.",
         inputs: { transport: "#Transport", node: "string", script: "string" }, outputs: { changed: "string[]", problems: "string[]" },
     },
+    "ovnlab:ssh:Provisioning": {
+        description: "An SSH host's idempotent provisioning script; delete runs the undo script for the steps ovnlab made (owned).",
+        inputs: { transport: "#Transport", node: "string", script: "string", undoScript: "string" },
+        outputs: { changed: "string[]", problems: "string[]", owned: "string[]", underlayPort: "string" },
+    },
 };
 
 function property(p: Prop): Record<string, unknown> {
@@ -128,9 +170,9 @@ const props = (spec: Record<string, Prop>) => Object.fromEntries(Object.entries(
 
 const TYPES = {
     Transport: {
-        description: "Where a command runs: kind local, netns (namespace) or ssh (host, port, user, identityFile, sudo).",
+        description: "Where a command runs: kind local, netns (namespace) or ssh (host, port, user, identityFile, sudo, knownHostsFile).",
         type: "object",
-        properties: props({ kind: "string", namespace: "string", host: "string", port: "integer", user: "string", identityFile: "string", sudo: "boolean" }),
+        properties: props({ kind: "string", namespace: "string", host: "string", port: "integer", user: "string", identityFile: "string", sudo: "boolean", knownHostsFile: "string" }),
         required: ["kind"],
     },
     DbEndpoint: {

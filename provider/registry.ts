@@ -4,10 +4,11 @@
 import { containerProvider } from "../components/workloads/container";
 import { containerImageProvider } from "../components/workloads/containerImage";
 import { containerPlugProvider } from "../components/workloads/containerPlug";
+import { httpServerProvider } from "../components/workloads/httpServer";
 import { dbConnectionProvider } from "../components/ovn/dbConnection";
 import { providers as nb } from "../components/ovn/nbResources";
 import { netnsNodeProvider } from "../components/drivers/netns/netnsNode";
-import { nodeProvisioningProvider } from "../components/drivers/vagrant/nodeProvisioning";
+import { nodeProvisioningProvider } from "../components/drivers/remote/nodeProvisioning";
 import { ovnCentralProvider } from "../components/drivers/netns/ovnCentral";
 import { ovnChassisProvider } from "../components/ovn/ovnChassis";
 import { labReadinessProvider } from "../components/ovn/labReadiness";
@@ -15,6 +16,7 @@ import { pkiProvider } from "../components/drivers/netns/pki";
 import { processSandboxProvider } from "../components/workloads/processSandbox";
 import { ResourceHandler } from "../components/kit/resource";
 import { underlayProvider } from "../components/drivers/netns/underlay";
+import { externalNetworkProvider } from "../components/drivers/netns/externalNetwork";
 import { vagrantMachineProvider, vagrantProjectProvider } from "../components/drivers/vagrant/vagrantMachine";
 
 export const HANDLERS: Record<string, ResourceHandler> = {
@@ -22,13 +24,21 @@ export const HANDLERS: Record<string, ResourceHandler> = {
     "ovnlab:nb:LogicalRouterPort": nb.logicalRouterPort,
     "ovnlab:nb:LogicalSwitch": nb.logicalSwitch,
     "ovnlab:nb:LogicalSwitchPort": nb.logicalSwitchPort,
+    "ovnlab:nb:DhcpOptions": nb.dhcpOptions,
+    "ovnlab:nb:LoadBalancer": nb.loadBalancer,
+    "ovnlab:nb:PortGroup": nb.portGroup,
+    "ovnlab:nb:Acl": nb.acl,
+    "ovnlab:nb:StaticRoute": nb.staticRoute,
+    "ovnlab:nb:Nat": nb.nat,
     "ovnlab:nb:DbConnection": dbConnectionProvider,
     "ovnlab:netns:Node": netnsNodeProvider,
     "ovnlab:netns:OvnCentral": ovnCentralProvider,
     "ovnlab:netns:Underlay": underlayProvider,
+    "ovnlab:netns:ExternalNetwork": externalNetworkProvider,
     "ovnlab:ovs:Chassis": ovnChassisProvider,
     "ovnlab:ovn:Readiness": labReadinessProvider,
     "ovnlab:ovs:ContainerPlug": containerPlugProvider,
+    "ovnlab:workload:HttpServer": httpServerProvider,
     "ovnlab:docker:Container": containerProvider,
     "ovnlab:docker:Image": containerImageProvider,
     "ovnlab:node:ProcessSandbox": processSandboxProvider,
@@ -36,6 +46,7 @@ export const HANDLERS: Record<string, ResourceHandler> = {
     "ovnlab:vagrant:Project": vagrantProjectProvider,
     "ovnlab:vagrant:Machine": vagrantMachineProvider,
     "ovnlab:vagrant:Provisioning": nodeProvisioningProvider,
+    "ovnlab:ssh:Provisioning": nodeProvisioningProvider,
 };
 
 /** The type token of a URN (urn:pulumi:stack::project::parent$type::name). */

@@ -23,7 +23,7 @@ const SAFE_VALUE = /^[A-Za-z0-9_.:\/-]{0,200}$/;
 const TABLE = /^[A-Z][A-Za-z_]+$/;
 const CONNECTION_TARGET = /^p?(tcp|ssl):\d{1,5}(:[0-9.]+)?$/;
 
-function check(kind: string, value: string, pattern: RegExp): string {
+export function check(kind: string, value: string, pattern: RegExp): string {
     if (typeof value !== "string" || !pattern.test(value)) {
         throw new Error(`invalid ${kind} ${JSON.stringify(value)}`);
     }
@@ -102,7 +102,12 @@ function columnKey(key: string): string {
 export function setExternalIds(table: string, record: string, ids: Record<string, string>): NbCommand {
     // Nothing to set: no command (a transaction drops empty commands).
     if (Object.keys(ids).length === 0) return (check("table", table, TABLE), rowName(record), []);
-    return ["set", check("table", table, TABLE), rowName(record), ...Object.keys(ids).sort().map((k) => `external_ids:${columnKey(check("key", k, KEY))}=${check("value", ids[k], SAFE_VALUE)}`)];
+    return ["set", check("table", table, TABLE), rowName(record), ...externalIdArgs(ids)];
+}
+
+/** `external_ids:"ovnlab:stack"=dev ...`: the column arguments of `set` or `create`. */
+export function externalIdArgs(ids: Record<string, string>): string[] {
+    return Object.keys(ids).sort().map((k) => `external_ids:${columnKey(check("key", k, KEY))}=${check("value", ids[k], SAFE_VALUE)}`);
 }
 
 /** `--if-exists set Logical_Router_Port lr-node1 mac=... networks=...`: makes a later --may-exist add converge. */

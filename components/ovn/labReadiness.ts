@@ -71,12 +71,15 @@ export interface LabReadinessOutputs extends LabReadinessArgs {
     problems: string[];
 }
 
-/** The lab's rows of the tables a chassis computes its flows from, less what OVN itself updates. */
-const DIGEST_TABLES = ["Logical_Router", "Logical_Router_Port", "Logical_Switch", "Logical_Switch_Port"];
+/**
+ * The lab's rows of the tables a chassis computes its flows from (every table an ovnlab kind reads: switches,
+ * routers, ports, and services such as load balancers and ACLs), less what OVN itself updates. Rows are the
+ * stack's by their mark, so a table the lab has no rows in leaves the digest as it was.
+ */
 const VOLATILE = new Set(["up", "dynamic_addresses", "status"]);
 
 export function nbDigest(snapshot: NbSnapshot, stack: string): string {
-    const rows = DIGEST_TABLES.flatMap((table) => (snapshot[table] ?? [])
+    const rows = Object.keys(snapshot).sort().flatMap((table) => (snapshot[table] ?? [])
         .filter((row) => stringMap(row.external_ids)["ovnlab:stack"] === stack)
         .map((row) => JSON.stringify([table, Object.keys(row).filter((k) => !VOLATILE.has(k)).sort().map((k) => [k, row[k]])])))
         .sort();

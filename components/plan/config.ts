@@ -4,9 +4,13 @@
 import {
     ConfigError, ConfigIssue, DATAPATH_TYPES, DB_PROTOCOLS, DB_REMOTE_PATTERN, DEFAULT_VAGRANT_BOXES, DEFAULTS, DRIVERS, ENCAPS,
     EXPERIMENTS, BOX_PATTERN, CONFIG_KEYS, IMAGE_PATTERN, LAB_ID_PATTERN, LabConfig, NAME_RULE, PATH_PATTERN, Raw, VAGRANT_PROVIDERS,
-    asInteger, defaultLabId, isUnset, isValidName,
+    asArray, asInteger, defaultLabId, isUnset, isValidName,
 } from "./configKeys";
 import { validateContainers } from "./containersConfig";
+import { validateSshHosts } from "./sshHostsConfig";
+import { validateGateway } from "./gatewayConfig";
+import { validateDhcp } from "./dhcpConfig";
+import { validateServices } from "./servicesConfig";
 
 export * from "./configKeys";
 
@@ -83,7 +87,9 @@ export function validateConfig(given: Raw, stack: string): LabConfig {
     }
 
     const stateDir = text("stateDir", `.lab/${labId}`, PATH_PATTERN, "a path of letters, digits, '_', '.', '-', '/' without '..'");
-    const nodes = Array.from({ length: nodeCount }, (_, i) => `node${i + 1}`);
+    // The ssh driver's nodes are the hosts it is given, in their order.
+    const { hosts: sshHosts, nodes: sshNodes } = validateSshHosts(raw.sshHosts, { driver, experiment, datapathType, nodes: raw.nodes }, flag);
+    const nodes = driver === "ssh" ? sshNodes : Array.from({ length: nodeCount }, (_, i) => `node${i + 1}`);
     const centralNode = name("centralNode", DEFAULTS.centralNode);
     if (!nodes.includes(centralNode)) {
         flag("centralNode", raw.centralNode, "not one of the lab's nodes", nodes.join(" | "));
@@ -96,6 +102,7 @@ export function validateConfig(given: Raw, stack: string): LabConfig {
         : text("vagrantBox", DEFAULT_VAGRANT_BOXES[vagrantProvider], BOX_PATTERN, "a box name such as bento/ubuntu-22.04");
     const nodeCpus = integer("nodeCpus", DEFAULTS.nodeCpus, 1, 64);
     const nodeMemory = integer("nodeMemory", DEFAULTS.nodeMemory, 256, 1048576);
+    if (driver === "ssh" && dbProtocol === "ssl") flag("dbProtocol", raw.dbProtocol, "the ssh driver does not set up the lab's CA on its hosts yet", "tcp");
     if (driver === "vagrant" && dbProtocol === "ssl") {
         flag("dbProtocol", raw.dbProtocol, "the vagrant driver does not set up the lab's CA in its nodes yet", "tcp");
     }
@@ -107,11 +114,22 @@ export function validateConfig(given: Raw, stack: string): LabConfig {
         if (clash) flag("containers", c.name, `container name collides with ${clash}`, "a name not starting with ls- or lr- and not the router's");
     }
 
+    const gateway = validateGateway(raw.gateway, { nodes, podCidr, hostCidr, experiment, routerName }, flag);
+    const dhcp = validateDhcp(raw, experiment, flag);
+
+    const { loadBalancers, acls } = validateServices(raw, containers, nodes, flag);
+    if (experiment === "single-l2" && (loadBalancers.length > 0 || acls.length > 0)) {
+        const key = loadBalancers.length > 0 ? "loadBalancers" : "acls";
+        flag(key, asArray(raw[key]), "load balancers and ACLs are OVN's: single-l2 has no OVN", "experiment: multi-l2");
+    }
+
     if (issues.length > 0) throw new ConfigError(issues);
     return {
         labId, driver, experiment, nodes, centralNode, containers, podCidr, hostCidr,
         containersPerNode, maxNodes, encap, datapathType, dbProtocol, routerName, bridge, image, mtu,
-        nbDb, stateDir, vagrantProvider, vagrantBox, nodeCpus, nodeMemory,
+        nbDb, stateDir, vagrantProvider, vagrantBox, nodeCpus, nodeMemory, loadBalancers, acls, sshHosts,
+        ...(gateway ? { gateway } : {}),
+        ...(dhcp ? { dhcp } : {}),
     };
 }
 

@@ -1,6 +1,10 @@
 // The configuration's vocabulary: the keys a user may set under `ovnlab:`, their
 // types, defaults and patterns, and how problems are reported. Pure: no Pulumi, no I/O.
-export const DRIVERS = ["netns", "external", "vagrant"] as const;
+import type { GatewayConfig } from "./gatewayConfig";
+import type { DhcpConfig } from "./dhcpConfig";
+import type { AclSpec, LoadBalancerSpec } from "./servicesConfig";
+import type { SshHostSpec } from "./sshHostsConfig";
+export const DRIVERS = ["netns", "external", "vagrant", "ssh"] as const;
 /** Where the vagrant driver runs its nodes: VirtualBox as in the walk-through, libvirt, or Docker containers (CI). */
 export const VAGRANT_PROVIDERS = ["virtualbox", "libvirt", "docker"] as const;
 export const EXPERIMENTS = ["multi-l2", "single-l2"] as const;
@@ -22,6 +26,8 @@ export interface ContainerSpec {
     image?: string;
     ip?: string;
     mac?: string;
+    /** `http`: the container also serves HTTP on port 80 (busybox httpd answering its name). */
+    serve?: "http";
 }
 
 /** The validated, defaulted configuration of one lab (one stack). */
@@ -55,6 +61,16 @@ export interface LabConfig {
     vagrantBox: string;
     nodeCpus: number;
     nodeMemory: number;
+    /** ssh driver: the existing hosts that are the nodes, in node order (empty for the other drivers). */
+    sshHosts: SshHostSpec[];
+    /** A gateway router with SNAT to an external network (Pulumi.gateway.yaml); none when unset. */
+    gateway?: GatewayConfig;
+    /** OVN load balancers: a VIP spread over containers (Pulumi.lb.yaml); empty: none. */
+    loadBalancers: LoadBalancerSpec[];
+    /** ACLs in front of containers, first match wins (Pulumi.acl.yaml); empty: none. */
+    acls: AclSpec[];
+    /** Workloads configured by OVN's own DHCP (Pulumi.dhcp.yaml); static addresses when unset. */
+    dhcp?: DhcpConfig;
 }
 
 /** One problem with one key. */
@@ -117,16 +133,18 @@ export const DEFAULTS = {
     vagrantProvider: "virtualbox" as VagrantProvider,
     nodeCpus: 2,
     nodeMemory: 2048,
+    dhcp: false,
+    dhcpLeaseSeconds: 3600,
 };
 
 /** Every key this project reads, with its meaning; also the README's table. */
 export const CONFIG_KEYS: Record<string, string> = {
     labId: "short id prefixing host-level names (namespaces, bridges); default: the stack name",
-    driver: "node driver: netns (default, one Linux host) or external (only the logical topology, in an existing NB database)",
+    driver: "node driver: netns (default, one Linux host), vagrant (Vagrant machines), ssh (existing hosts, sshHosts) or external (only the logical topology, in an existing NB database)",
     experiment: "multi-l2 (OVN routed, default) or single-l2 (one flat br-int, no OVN)",
     nodes: "number of nodes, named node1..nodeN (default 2; single-l2 needs 1)",
     centralNode: "node that runs the OVN NB/SB databases and northd (default node1)",
-    containers: "list of {name, node, image?, ip?, mac?}; default two per node, netsho1..",
+    containers: "list of {name, node, image?, ip?, mac?, serve?: http}; default two per node, netsho1..",
     podCidr: "container network carved into one subnet per node (default 10.244.0.0/16)",
     hostCidr: "underlay (host-only) network of the nodes (default 172.16.56.0/24)",
     containersPerNode: "containers a node must hold; sizes each node's subnet (default 250: a /24)",
@@ -144,6 +162,12 @@ export const CONFIG_KEYS: Record<string, string> = {
     vagrantBox: "vagrant driver: the box (default bento/ubuntu-22.04; generic/ubuntu2204 for libvirt) or, for docker, the node image (default ovnlab/vagrant-node, scripts/vagrant-node-image.sh)",
     nodeCpus: "vagrant driver: CPUs per node (default 2)",
     nodeMemory: "vagrant driver: memory per node in MiB (default 2048)",
+    sshHosts: "ssh driver: the existing Linux hosts that are the nodes, [{node, address, user, keyFile, sudo?, underlayIp?, port?}], in node order; underlayIp (default: address) must lie in hostCidr",
+    loadBalancers: "list of {name, vip, port, protocol?: tcp|udp, backends: [container, ...], backendPort?}: OVN load balancers on every node's switch (default none)",
+    acls: "list of {to: container, from?: container|node|any, protocol?: ip|icmp|tcp|udp, port?, action: allow|drop|reject, name?, priority?}: ACLs in front of containers, first match wins (default none)",
+    gateway: "{node, externalCidr, joinCidr?, physnet?}: a gateway router on that node's chassis, SNAT of the pod network to an external network the lab provides (default none)",
+    dhcp: "multi-l2 only: workloads take address, gateway and MTU from OVN's own DHCP (a DHCP_Options row per node switch) instead of static addresses (default false)",
+    dhcpLeaseSeconds: "with dhcp: the lease OVN grants, in seconds (default 3600)",
 };
 
 /** The box each Vagrant provider gets when vagrantBox is unset; docker's is built by scripts/vagrant-node-image.sh. */
@@ -161,7 +185,7 @@ export type Raw = Record<string, unknown>;
  * Pulumi treats a declared key without a default as required, so Pulumi.yaml
  * declares these derived keys with a value that means "derive it".
  */
-export const UNSET_VALUES: Record<string, unknown> = { labId: "", nodes: 0, containers: [], image: "", nbDb: "", stateDir: "", vagrantBox: "" };
+export const UNSET_VALUES: Record<string, unknown> = { labId: "", nodes: 0, containers: [], image: "", nbDb: "", stateDir: "", vagrantBox: "", gateway: {}, loadBalancers: [], acls: [], sshHosts: [] };
 
 export function isUnset(key: string, value: unknown): boolean {
     if (!(key in UNSET_VALUES)) return false;

@@ -1,10 +1,11 @@
 // The `ovnlab:containers` list: each workload's name, node, image, ip and mac, checked
 // field by field (the walk-through's netsho1.. when unset). Pure: no Pulumi, no I/O.
+import { SERVES } from "./servicesConfig";
 import { ContainerSpec, DEFAULTS, IMAGE_PATTERN, isValidName, NAME_RULE, Raw, asArray } from "./configKeys";
 
 export type Flag = (key: string, value: unknown, problem: string, valid: string) => void;
 
-const CONTAINER_FIELDS = ["name", "node", "image", "ip", "mac"];
+const CONTAINER_FIELDS = ["name", "node", "image", "ip", "mac", "serve"];
 
 export function validateContainers(
     value: unknown,
@@ -20,7 +21,7 @@ export function validateContainers(
     }
     const list = asArray(value);
     if (list === undefined) {
-        flag("containers", value, "not a list", "a list of {name, node, image?, ip?, mac?}");
+        flag("containers", value, "not a list", "a list of {name, node, image?, ip?, mac?, serve?}");
         return [];
     }
     const seen = new Set<string>();
@@ -28,7 +29,7 @@ export function validateContainers(
     list.forEach((entry, i) => {
         const key = `containers[${i}]`;
         if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
-            flag(key, entry, "not an object", "{name, node, image?, ip?, mac?}");
+            flag(key, entry, "not an object", "{name, node, image?, ip?, mac?, serve?}");
             return;
         }
         const e = entry as Raw;
@@ -59,6 +60,10 @@ export function validateContainers(
             flag(`${key}.image`, e.image, "not a valid image reference", "e.g. busybox:stable or nicolaka/netshoot");
             ok = false;
         }
+        if (e.serve !== undefined && !(SERVES as readonly unknown[]).includes(e.serve)) {
+            flag(`${key}.serve`, e.serve, "not a known service", SERVES.join(" | "));
+            ok = false;
+        }
         if (ok) {
             result.push({
                 name: e.name as string,
@@ -66,6 +71,7 @@ export function validateContainers(
                 ...(e.image !== undefined ? { image: e.image as string } : {}),
                 ...(e.ip !== undefined ? { ip: e.ip as string } : {}),
                 ...(e.mac !== undefined ? { mac: e.mac as string } : {}),
+                ...(e.serve !== undefined ? { serve: e.serve as "http" } : {}),
             });
         }
     });

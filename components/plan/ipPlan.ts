@@ -6,6 +6,7 @@
 // first containers 10.244.1.3 / 02:00:00:00:01:03, underlay 172.16.56.2, .3, ...
 import * as ipaddr from "ipaddr.js";
 import { ConfigError, ConfigIssue, LabConfig } from "./config";
+import { planServices, ServicesPlan } from "./servicesPlan";
 
 export interface NodePlan {
     name: string;
@@ -39,6 +40,8 @@ export interface ContainerPlan {
     /** Default route via the node's router port; none in single-l2 (one flat L2). */
     gateway?: string;
     logicalPort: string;
+    /** `http`: it also serves HTTP on port 80. */
+    serve?: "http";
 }
 
 export interface LabPlan {
@@ -49,6 +52,8 @@ export interface LabPlan {
     nodes: NodePlan[];
     containers: ContainerPlan[];
     central: { node: string; ip: string; nbRemote: string; sbRemote: string };
+    /** Load balancers and ACLs (servicesPlan.ts). */
+    services: ServicesPlan;
 }
 
 /** Addresses in a node subnet not given to containers: network, gateway (.1), reserved (.2), broadcast. */
@@ -150,6 +155,14 @@ export function planLab(config: LabConfig): LabPlan {
     if (config.nodes.length > hostCapacity) {
         issues.push({ key: "hostCidr", value: config.hostCidr, problem: `holds ${Math.max(hostCapacity, 0)} node addresses, fewer than the ${config.nodes.length} nodes`, valid: "a larger host network, e.g. a /24" });
     }
+    // The ssh driver's hosts have their underlay addresses already: given ones win, inside hostCidr (its prefix is theirs).
+    const givenUnderlay = new Map(config.sshHosts.map((h) => [h.node, h.underlayIp]));
+    config.sshHosts.forEach((h, i) => {
+        const ip = toInt(ipaddr.IPv4.parse(h.underlayIp));
+        if (ip <= host.network || ip >= host.network + host.size - 1) {
+            issues.push({ key: `sshHosts[${i}].underlayIp`, value: h.underlayIp, problem: `not a host address of hostCidr ${config.hostCidr}`, valid: "set ovnlab:hostCidr to the hosts' underlay network (its prefix is the addresses')" });
+        }
+    });
     if (issues.length > 0) throw new ConfigError(issues);
 
     const subnetSize = 2 ** (32 - subnetPrefix);
@@ -161,8 +174,8 @@ export function planLab(config: LabConfig): LabPlan {
         return {
             name,
             index,
-            underlayIp: fromInt(host.network + 1 + index),
-            underlayCidr: `${fromInt(host.network + 1 + index)}/${host.prefix}`,
+            underlayIp: givenUnderlay.get(name) ?? fromInt(host.network + 1 + index),
+            underlayCidr: `${givenUnderlay.get(name) ?? fromInt(host.network + 1 + index)}/${host.prefix}`,
             subnet: `${fromInt(subnet)}/${subnetPrefix}`,
             gateway,
             gatewayCidr: `${gateway}/${subnetPrefix}`,
@@ -176,6 +189,7 @@ export function planLab(config: LabConfig): LabPlan {
     });
 
     const containers = planContainers(config, nodes, pod, subnetSize, singleL2, issues);
+    const services = planServices(config, nodes, containers, issues);
     if (issues.length > 0) throw new ConfigError(issues);
 
     const central = nodes.find((n) => n.isCentral)!;
@@ -191,6 +205,7 @@ export function planLab(config: LabConfig): LabPlan {
             nbRemote: `${config.dbProtocol}:${central.underlayIp}:6641`,
             sbRemote: `${config.dbProtocol}:${central.underlayIp}:6642`,
         },
+        services,
     };
 }
 
@@ -287,6 +302,7 @@ function planContainers(
             mac,
             ...(singleL2 ? {} : { gateway: node.gateway }),
             logicalPort: c.name,
+            ...(c.serve ? { serve: c.serve } : {}),
         });
     });
     return planned;

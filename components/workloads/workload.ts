@@ -12,6 +12,7 @@ import { ContainerPlan } from "../plan/ipPlan";
 import { LogicalSwitch } from "../ovn/nbResources";
 import { DbEndpoint } from "../commands/ovnNbctl";
 import { ProcessSandbox } from "./processSandbox";
+import { HttpServer } from "./httpServer";
 import { TransportSpec } from "../transport/transport";
 
 /** The node a workload runs on, and what holds its network namespace there. */
@@ -39,7 +40,7 @@ export interface WorkloadArgs {
     bridge: string;
     mtu: number;
     /** The logical side; omitted in single-l2. */
-    ovn?: { endpoint: pulumi.Input<DbEndpoint>; logicalSwitch: LogicalSwitch; switchName: string; externalIds: Record<string, string> };
+    ovn?: { endpoint: pulumi.Input<DbEndpoint>; logicalSwitch: LogicalSwitch; switchName: string; externalIds: Record<string, string>; dhcpv4Options?: pulumi.Input<string> };
 }
 
 export class Workload extends pulumi.ComponentResource {
@@ -64,11 +65,16 @@ export class Workload extends pulumi.ComponentResource {
             cidr: container.cidr,
             gateway: container.gateway ?? "",
             mtu: args.mtu,
+            // Address, route and MTU by OVN's DHCP instead of set by the plug (ovnlab:dhcp).
+            ...(args.ovn?.dhcpv4Options === undefined ? {} : { dhcp: true }),
         };
         if (args.ovn) {
             new ContainerPort(name, { ...args.ovn, container, attachment }, { parent: this });
         } else {
             new ContainerPlug(`${name}-plug`, attachment, { parent: this });
+        }
+        if (container.serve === "http") {
+            new HttpServer(`${name}-http`, { transport: node.transport, labId: args.labId, name: container.name, containerPid: sandbox.pid }, { parent: this });
         }
         this.containerName = sandbox.containerName;
         const shell = node.sandbox.kind === "docker"

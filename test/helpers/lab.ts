@@ -61,6 +61,8 @@ export async function cleanupLab(labId: string, stateDir: string, image?: string
     // Daemons whose pidfiles are gone (a test removed the lab's files): by the lab's namespaces, then by its directory.
     for (const ns of labNamespaces(labId)) await stopNamespaceProcesses(ns).catch(() => undefined);
     for (const pid of labProcesses(stateDir)) await stopPid(pid);
+    for (const pid of labWebServers(labId)) await stopPid(pid);
+    for (const dir of labPageDirectories(labId)) rmSync(join("/tmp", dir), { recursive: true, force: true });
     for (const ns of labNamespaces(labId)) run(["ip", "netns", "delete", ns]);
     for (const link of labLinks(labId)) run(["ip", "link", "delete", "dev", link]);
     await underlayProvider.delete!(labId, { labId, bridgeName: `${labId}_br`, chain: "FORWARD", problems: [] });
@@ -135,6 +137,19 @@ export function labProcesses(stateDir: string): number[] {
     });
 }
 
+/** The lab's web servers (`serve: http`): PIDs whose command line names one of its page directories. */
+export function labWebServers(labId: string): number[] {
+    return readdirSync("/proc").filter((p) => /^\d+$/.test(p)).flatMap((pid) => {
+        try {
+            return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(`/tmp/ovnlab-www-${labId}-`) ? [Number(pid)] : [];
+        } catch {
+            return [];
+        }
+    });
+}
+
+export const labPageDirectories = (labId: string) => readdirSync("/tmp").filter((d) => d.startsWith(`ovnlab-www-${labId}-`));
+
 /** Everything of the lab still on the host; all empty (and no state directory) after a destroy. */
 export function labLeftovers(labId: string, stateDir: string) {
     return {
@@ -142,8 +157,8 @@ export function labLeftovers(labId: string, stateDir: string) {
         links: labLinks(labId),
         containers: labContainers(labId),
         iptables: labIptablesRules(labId),
-        processes: labProcesses(stateDir),
-        stateDir: existsSync(stateDir),
+        processes: [...labProcesses(stateDir), ...labWebServers(labId)],
+        stateDir: existsSync(stateDir) || labPageDirectories(labId).length > 0,
     };
 }
 

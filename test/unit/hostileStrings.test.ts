@@ -67,6 +67,34 @@ const BUILDERS: Record<string, Sample> = {
     getSsl: { args: [] },
     delConnection: { args: [] },
     getConnection: { args: [] },
+    // ovnDhcp: OVN's own DHCP rows and a port's DHCPv4 options
+    dhcpOptionsCreate: { args: ["3f0e2a4c-1d2b-5c5e-8f90-123456789abc", "10.244.1.0/24", { lease_time: "3600", server_mac: "00:00:00:01:01:01" }, { "ovnlab:name": "ls-node1-dhcp" }], maps: ["2", "3"] },
+    dhcpOptionsSet: { args: ["3f0e2a4c-1d2b-4c5e-8f90-123456789abc", "10.244.1.0/24", { router: "10.244.1.1" }, { "ovnlab:stack": "dev" }], maps: ["2", "3"] },
+    dhcpOptionsDestroy: { args: ["3f0e2a4c-1d2b-4c5e-8f90-123456789abc"] },
+    lspSetDhcpv4Options: { args: ["netsho1", "3f0e2a4c-1d2b-4c5e-8f90-123456789abc"] },
+    // ovnServices: load balancers, port groups, ACLs
+    ipPort: { args: ["10.96.0.10:80"] },
+    lbAdd: { args: ["web", "10.96.0.10:80", ["10.244.1.6:80", "10.244.2.5:80"], "tcp"] },
+    lbSetColumns: { args: ["web", "10.96.0.10:80", ["10.244.1.6:80"], "udp"] },
+    lbSetExternalIds: { args: ["web", { "ovnlab:stack": "dev" }], maps: ["1"] },
+    lbDel: { args: ["web"] },
+    lsLbAdd: { args: ["ls-node1", "web"] },
+    lsLbDel: { args: ["ls-node1", "web"] },
+    pgAdd: { args: ["pg_nginx1", ["nginx1"]] },
+    pgSetPorts: { args: ["pg_nginx1", ["nginx1", "nginx2"]] },
+    pgDel: { args: ["pg_nginx1"] },
+    pgSetExternalIds: { args: ["pg_nginx1", { "ovnlab:stack": "dev" }], maps: ["1"] },
+    aclCreate: { args: ["pg_nginx1", { name: "nginx1-1", direction: "to-lport", priority: 2000, match: "outport == @pg_nginx1 && ip4 && ip4.src == 10.244.2.3 && tcp && tcp.dst == 80", verdict: "allow-related" }, { "ovnlab:acl": "nginx1-1" }], maps: ["2"] },
+    aclSet: { args: ["3f0e2a4c-1d2b-4c5e-8f90-123456789abc", { name: "nginx1-3", direction: "to-lport", priority: 1980, match: "outport == @pg_nginx1 && ip4", verdict: "drop" }, { "ovnlab:acl": "nginx1-3" }], maps: ["2"] },
+    aclRemove: { args: ["pg_nginx1", "3f0e2a4c-1d2b-4c5e-8f90-123456789abc"] },
+    // httpServer: a workload's web server on its node
+    httpRoot: { args: ["t1", "nginx1"] },
+    httpPageWrite: { args: ["/tmp/ovnlab-www-t1-nginx1", "nginx1"] },
+    httpServerCommandLine: { args: ["/tmp/ovnlab-www-t1-nginx1", 80] },
+    httpServerStart: { args: [4242, "/tmp/ovnlab-www-t1-nginx1", 80] },
+    httpServerFind: { args: ["/tmp/ovnlab-www-t1-nginx1", 8080] },
+    netnsOfPid: { args: [4242] },
+    removePageDirectory: { args: ["/tmp/ovnlab-www-t1-nginx1"] },
     listTables: { args: [["Logical_Router", "Logical_Switch"]] },
     ctlArgv: { args: ["ovn-nbctl", ENDPOINT, [["ls-add", "ls-node1"]], ["--format=json"]], built: ["2", "3"] },
     nbctlDaemonArgv: { args: ["unix:/tmp/ovnlab-t1/nb.sock", "/tmp/ovnlab-nbctl-1-abc"] },
@@ -79,6 +107,7 @@ const BUILDERS: Record<string, Sample> = {
     ipLinkDelete: { args: ["t1-node1"] },
     ipLinkSetMaster: { args: ["t1-node1", "t1_br"] },
     ipLinkSetAddressAndMtu: { args: ["eth0", "02:00:00:00:01:03", 1442] },
+    ipLinkSetAddress: { args: ["eth0", "02:00:00:00:01:03"] },
     ipLinkSetMtu: { args: ["c-netsho1", 1400] },
     ipBridgeAdd: { args: ["t1_br"] },
     ipVethAdd: { args: [{ name: "c-netsho1", peerName: "eth0", peerNamespace: { pid: 4242 }, mtu: 1442, peerMac: "02:00:00:00:01:03" }] },
@@ -90,6 +119,8 @@ const BUILDERS: Record<string, Sample> = {
     ipRouteShowDefault: { args: [] },
     ethtoolTxOff: { args: ["eth0"] },
     inNetnsOfPid: { args: [4343, ["ip", "link"]], built: ["1"] },
+    // udhcpc: the workload's DHCP client (ovnlab:dhcp)
+    udhcpcArgv: { args: [4343, "eth0", 30] },
     // iptables
     iptablesChainExists: { args: ["DOCKER-USER"] },
     iptablesCheckUnderlayRule: { args: ["FORWARD", "t1_br", "t1"] },
@@ -115,6 +146,9 @@ const BUILDERS: Record<string, Sample> = {
     vsAddPort: { args: ["br-int", "c-netsho1"] },
     vsDelPort: { args: ["br-int", "c-netsho1"] },
     vsPortToBridge: { args: ["c-netsho1"] },
+    vsDelBridge: { args: ["br-ext"] },
+    vsSetBridgeMappings: { args: ["physnet", "br-ext"] },
+    vsRemoveBridgeMappings: { args: [] },
     vsGetInterfaceExternalIds: { args: ["c-netsho1"] },
     vsGetOpenVswitchExternalIds: { args: [] },
     // ovnController
@@ -151,6 +185,14 @@ const BUILDERS: Record<string, Sample> = {
     sandboxFind: { args: ["netsho1"] },
     procStat: { args: [4242] },
     killPid: { args: [4242] },
+    listenerStart: { args: [{ pidfile: "/var/lib/ovnlab/t1/inet/httpd.pid", logFile: "/var/lib/ovnlab/t1/inet/httpd.log", address: "192.168.100.100", port: 80, wwwDir: "/var/lib/ovnlab/t1/inet/www" }] },
+    // ovnNbctlRouting: the gateway's router options, routes and NAT
+    lrSetOptions: { args: ["gw0", { chassis: "t1-node1" }], maps: ["1"] },
+    lrRouteAdd: { args: ["lr0", "0.0.0.0/0", "100.64.0.2"] },
+    lrRouteDel: { args: ["lr0", "0.0.0.0/0", "100.64.0.2"] },
+    lrNatAdd: { args: ["gw0", "snat", "192.168.100.2", "10.244.0.0/16"] },
+    lrNatDel: { args: ["gw0", "snat", "10.244.0.0/16"] },
+    natSetExternalIp: { args: ["5d240623-0bd9-4fd5-9982-469425d93b67", "192.168.100.2"] },
     pkiInit: { args: ["/var/lib/ovnlab/t1/pki"] },
     pkiReqSign: { args: ["/var/lib/ovnlab/t1/pki", "node1"] },
     vagrantUp: { args: ["node1", "libvirt"] },
@@ -159,6 +201,10 @@ const BUILDERS: Record<string, Sample> = {
     vagrantDestroy: { args: ["node1"] },
     vagrantEnvironment: { args: ["/var/lib/ovnlab/t1/vagrant"], environment: true },
     provisionScriptArgv: { args: ["#!/usr/bin/env bash\nset -eu", true] },
+    // ssh driver (commands/ssh.ts): the preflight, br-phy's ports, the undo script
+    preflightArgv: { args: ["172.18.0.2"] },
+    vsListPorts: { args: ["br-phy"] },
+    unprovisionScriptArgv: { args: ["#!/usr/bin/env bash\nset -u", "eth1", ["ovn_controller", "openvswitch"]] },
     // cli/: what show, trace and diagram run
     ofctlDumpFlows: { args: ["/var/lib/ovnlab/t1/node1/run", "br-int"] },
     appctl: { args: ["/var/lib/ovnlab/t1/node1/run/ovs-vswitchd.4242.ctl", ["dpctl/dump-flows"]], built: ["1"] },
@@ -170,6 +216,16 @@ const BUILDERS: Record<string, Sample> = {
     },
     centralProbes: { args: [{ nbSocket: "unix:/var/lib/ovnlab/t1/central/ovnnb_db.sock", sbSocket: "unix:/var/lib/ovnlab/t1/central/ovnsb_db.sock" }, SSH] },
     ovnTraceArgv: { args: ["unix:/var/lib/ovnlab/t1/central/ovnsb_db.sock", "ls-node1", "inport == \"netsho1\"", "summary"], built: ["2"] },
+    // cli/healthProbes: what diagram --live asks beyond show's probes
+    northdStatus: { args: ["/var/lib/ovnlab/t1/central/ovn-northd.ctl"] },
+    northdControlSocket: { args: [{ nbSocket: "unix:/var/lib/ovnlab/t1/central/ovnnb_db.sock", sbSocket: "unix:/var/lib/ovnlab/t1/central/ovnsb_db.sock" }, true] },
+    nodeHealthProbes: {
+        args: [{
+            name: "node1", underlayIp: "172.16.56.2", bridge: "br-int", chassis: "t1-node1", reach: { kind: "transport", transport: { kind: "netns", namespace: "ovnlab-t1-node1" } },
+            ovsDb: "unix:/var/lib/ovnlab/t1/node1/run/db.sock", vswitchdCtl: "/var/lib/ovnlab/t1/node1/run/ovs-vswitchd.ctl", runDir: "/var/lib/ovnlab/t1/node1/run",
+        }, SSH],
+    },
+    centralHealthProbes: { args: ["/var/lib/ovnlab/t1/central/ovn-northd.ctl", SSH] },
     // cli/verifyCommands: what verify runs in a workload
     pingArgv: { args: ["10.244.2.3"] },
     inWorkload: { args: [{ kind: "docker", containerName: "ovnlab-t1-netsho1" }, ["ping", "-c", "3", "10.244.2.3"]], built: ["1"] },
@@ -183,6 +239,8 @@ const BUILDERS: Record<string, Sample> = {
     containerName: { args: ["t1", "netsho1"] },
     nodeLayout: { args: ["/var/lib/ovnlab/t1", "node1"] },
     centralLayout: { args: ["/var/lib/ovnlab/t1"] },
+    externalNamespaceName: { args: ["t1"] },
+    externalLayout: { args: ["/var/lib/ovnlab/t1"] },
     controllerCtl: { args: [LAYOUT, 4444] },
     nodeEnvironment: { args: [LAYOUT], environment: true },
 };
@@ -190,6 +248,9 @@ const BUILDERS: Record<string, Sample> = {
 /** Validators: the value they check must be rejected outright. `index` is its position (after a kind label). */
 const VALIDATOR_SAMPLES: Record<string, { args: unknown[]; index: number }> = {
     rowName: { args: ["lr0"], index: 0 },
+    check: { args: ["OVN name", "lr0", /^[a-z][a-z0-9-]{0,62}$/], index: 1 },
+    portGroupName: { args: ["pg_nginx1"], index: 0 },
+    rowUuid: { args: ["3f0e2a4c-1d2b-4c5e-8f90-123456789abc"], index: 0 },
     validLabId: { args: ["t1"], index: 0 },
     validName: { args: ["node name", "node1"], index: 1 },
     validInterface: { args: ["br-int"], index: 0 },
@@ -212,10 +273,16 @@ const VALIDATOR_SAMPLES: Record<string, { args: unknown[]; index: number }> = {
     validSshHost: { args: ["192.168.121.10"], index: 0 },
     validSshUser: { args: ["vagrant"], index: 0 },
     validPort: { args: ["ssh port", 22], index: 1 },
+    validUuid: { args: ["3f0e2a4c-1d2b-4c5e-8f90-123456789abc"], index: 0 },
+    validPrefix: { args: ["0.0.0.0/0"], index: 0 },
+    validNatType: { args: ["snat"], index: 0 },
+    validNatLogicalIp: { args: ["10.244.0.0/16"], index: 0 },
 };
 
 /** Exports that build no command, and why they need no hostile input. */
 const NOT_BUILDERS: Record<string, string> = {
+    externalIdArgs: "the column words of set/create, not a command; setExternalIds, lbSetExternalIds, pgSetExternalIds, aclCreate and aclSet use it and are walked with hostile maps",
+    aclMatchText: "checks a match, which travels inside one OVSDB string (no quote or backslash can pass); aclCreate and aclSet are walked with hostile matches",
     displayTransaction: "text for people (previews); its argv is ctlArgv's, its quoting renderArgv = shellQuote, proven below",
     parseJsonTables: "parses ovn-nbctl output",
     stringSet: "parses ovn-nbctl output",
@@ -431,7 +498,7 @@ describe("the SSH transport's remote command", () => {
     });
 
     it("rejects hostile hosts, users, ports and key files (ssh would read `-oProxyCommand=...` as an option)", () => {
-        const fields = { host: ssh.host, user: "vagrant", identityFile: "/root/.ssh/id_ed25519" };
+        const fields = { host: ssh.host, user: "vagrant", identityFile: "/root/.ssh/id_ed25519", knownHostsFile: "/var/lib/ovnlab/t1/ssh_known_hosts" };
         for (const hostile of [...HOSTILE, "-oProxyCommand=id", "-F/tmp/x"]) {
             for (const field of Object.keys(fields)) {
                 expect(() => transportArgv({ ...ssh, [field]: hostile }, ["true"]), `${field} ${JSON.stringify(hostile.slice(0, 20))}`).toThrow();
@@ -450,7 +517,13 @@ describe("no local shell in the sources", () => {
     /** A shell on purpose, reviewed: the script is fixed text and every value spliced into it passes a strict validator. */
     const REVIEWED: Record<string, string> = {
         "components/commands/vagrant.ts": '["bash", "-c", script, "provision.sh"',
+        // The preflight's fixed text and the generated undo script; the address, port and steps are positional parameters.
+        "components/commands/ssh.ts": '["bash", "-c", script, name, ...args]',
         "components/commands/process.ts": '"bash", "-c", `exec </dev/null >/dev/null 2>&1; ip link set lo up; exec -a ${name} sleep infinity`',
+        // Fixed runner and script texts (commands/udhcpc.ts); the interface and the count are positional parameters.
+        // Fixed texts (the page write and the detached start); directory, name, PID and port are positional parameters.
+        "components/commands/httpServer.ts": '"sh", "-c", HTTP_',
+        "components/commands/udhcpc.ts": '["sh", "-c", UDHCPC_RUNNER, "ovnlab-udhcpc", UDHCPC_SCRIPT,',
     };
     const FORBIDDEN: [string, RegExp][] = [
         ["child_process exec/execSync (a shell)", /(?<![\w.)\]/])exec(Sync)?\s*\(|(child_?[pP]rocess|cp)\s*\.\s*exec(Sync)?\s*\(|\{[^}]*\bexec(Sync)?\b[^}]*\}\s*=\s*require\(["']child_process|import\s*\{[^}]*\bexec(Sync)?\b[^}]*\}\s*from\s*["']child_process/],

@@ -16,7 +16,7 @@ describe("Pulumi.yaml", () => {
         expect(project.name).toBe("ovnlab");
         expect(Object.keys(project.config).sort()).toEqual(Object.keys(CONFIG_KEYS).sort());
         for (const [key, declaration] of Object.entries(project.config)) {
-            expect(declaration.type, key).toMatch(/^(string|integer|array)$/);
+            expect(declaration.type, key).toMatch(/^(string|integer|boolean|array|object)$/);
             expect(declaration.description.length, key).toBeGreaterThan(10);
         }
     });
