@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# tcpdump: `npm run capture`. vagrant and debootstrap: the vagrant driver's e2e test (docker provider; scripts/vagrant-node-image.sh).
-APT_PACKAGES=(openvswitch-switch ovn-central ovn-host docker.io busybox-static ethtool iptables iproute2 iputils-ping graphviz tcpdump vagrant debootstrap)
+# tcpdump: `npm run capture`. openssh-client: the ssh driver and its e2e (ssh, ssh-keygen). vagrant and debootstrap: the vagrant driver's e2e test (docker provider; scripts/vagrant-node-image.sh).
+APT_PACKAGES=(openvswitch-switch openssh-client ovn-central ovn-host docker.io busybox-static ethtool iptables iproute2 iputils-ping graphviz tcpdump vagrant debootstrap)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

@@ -4,11 +4,8 @@
 // hand is seen by refresh and put back by up (traffic proven again), and one
 // object added to the running lab previews as only its own changes.
 import { execFileSync } from "child_process";
-import { parse } from "yaml";
-import { readFileSync } from "fs";
-import { join } from "path";
 import { describe, expect, it } from "vitest";
-import { labOutputs } from "../../cli/pulumiWorkspace";
+import { labOutputs, stackFileConfig } from "../../cli/pulumiWorkspace";
 import { showTool } from "../../cli/show";
 import { traceTool } from "../../cli/trace";
 import { verifyTool } from "../../cli/verify";
@@ -18,12 +15,6 @@ import { useTestLab } from "../helpers/testLab";
 
 const quiet = { onOutput: () => undefined };
 const run = (argv: string[]) => execFileSync(argv[0], argv.slice(1), { encoding: "utf8", timeout: 60_000 });
-
-/** A stack file's `ovnlab:*` configuration, keys without the prefix. */
-function stackFile(name: string): Record<string, unknown> {
-    const config = parse(readFileSync(join(__dirname, `../../Pulumi.${name}.yaml`), "utf8")).config as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(config).map(([k, v]) => [k.replace(/^ovnlab:/, ""), v]));
-}
 
 /** The body of GET `url` from inside a container (busybox wget, bounded by busybox timeout: wget's own -T crashes Debian's busybox 1.35), or undefined when it fails. */
 function httpGet(labId: string, from: string, url: string): string | undefined {
@@ -35,35 +26,35 @@ function httpGet(labId: string, from: string, url: string): string | undefined {
 }
 
 type Changes = Record<string, string[]>;
+type EngineEvent = { resourcePreEvent?: { metadata: { op: string; urn: string } }; resOutputsEvent?: { metadata: { op: string; urn: string } } };
 
-/** A preview's planned operations by resource name, e.g. { create: ["nginx3", ...], update: ["lb-web"] }. */
-async function plannedChanges(stack: { preview(o: object): Promise<{ stdout: string }> }): Promise<Changes> {
-    const events: { resourcePreEvent?: { metadata: { op: string; urn: string } } }[] = [];
-    await stack.preview({ onEvent: (e: never) => events.push(e) } as object);
+/** Resource names by operation, from one kind of engine event, e.g. { create: ["nginx3", ...], update: ["lb-web"] }. */
+function changesOf(events: EngineEvent[], kind: "resourcePreEvent" | "resOutputsEvent"): Changes {
     const changes: Changes = {};
     for (const e of events) {
-        const m = e.resourcePreEvent?.metadata;
+        const m = e[kind]?.metadata;
         if (!m || m.op === "same") continue;
         (changes[m.op] ??= []).push(m.urn.split("::").pop()!);
     }
     return changes;
 }
 
-/** What a refresh changed in the state, by operation and resource name, e.g. { update: ["lb-web"] }. */
+/** What a preview plans. */
+async function plannedChanges(stack: { preview(o: object): Promise<unknown> }): Promise<Changes> {
+    const events: EngineEvent[] = [];
+    await stack.preview({ onEvent: (e: EngineEvent) => events.push(e) });
+    return changesOf(events, "resourcePreEvent");
+}
+
+/** What a refresh changed in the state. */
 async function refreshed(stack: { refresh(o: object): Promise<unknown> }): Promise<Changes> {
-    const events: { resOutputsEvent?: { metadata: { op: string; urn: string } } }[] = [];
-    await stack.refresh({ onEvent: (e: never) => events.push(e) } as object);
-    const changes: Changes = {};
-    for (const e of events) {
-        const m = e.resOutputsEvent?.metadata;
-        if (!m || m.op === "same") continue;
-        (changes[m.op] ??= []).push(m.urn.split("::").pop()!);
-    }
-    return changes;
+    const events: EngineEvent[] = [];
+    await stack.refresh({ onEvent: (e: EngineEvent) => events.push(e) });
+    return changesOf(events, "resOutputsEvent");
 }
 
 describe("Pulumi.lb.yaml: nginx1 and nginx2 behind one OVN load balancer VIP", () => {
-    const t = useTestLab("lb", stackFile("lb"));
+    const t = useTestLab("lb", stackFileConfig("lb"));
     const vip = "http://10.96.0.10/";
     const answers = (from: string, n = 20) => new Set(Array.from({ length: n }, () => httpGet(t.labId, from, vip)));
 
@@ -115,7 +106,7 @@ describe("Pulumi.lb.yaml: nginx1 and nginx2 behind one OVN load balancer VIP", (
     });
 
     it("a third backend added to the running lab previews as its own resources and the VIP's update only", async () => {
-        const config = stackFile("lb");
+        const config = stackFileConfig("lb");
         config.containers = [...(config.containers as object[]), { name: "nginx3", node: "node1", serve: "http" }];
         config.loadBalancers = [{ name: "web", vip: "10.96.0.10", port: 80, backends: ["nginx1", "nginx2", "nginx3"] }];
         writeStackConfig(t.lab.dir, "lb", { ...config, labId: t.labId });
@@ -137,7 +128,7 @@ describe("Pulumi.lb.yaml: nginx1 and nginx2 behind one OVN load balancer VIP", (
 });
 
 describe("Pulumi.acl.yaml: a rule list in front of nginx1", () => {
-    const t = useTestLab("acl", stackFile("acl"));
+    const t = useTestLab("acl", stackFileConfig("acl"));
     const nginx1 = "http://10.244.1.6/";
     const nb = () => ["ovn-nbctl", `--db=unix:${t.stateDir}/central/ovnnb_db.sock`];
 
@@ -197,7 +188,7 @@ describe("Pulumi.acl.yaml: a rule list in front of nginx1", () => {
     });
 
     it("one rule added to the running lab previews as that rule's create only, and up lets netsho4 in", async () => {
-        const config = stackFile("acl");
+        const config = stackFileConfig("acl");
         // Appended (so no other rule's name or default priority moves), with a priority above the drop rule's.
         config.acls = [...(config.acls as object[]), { to: "nginx1", from: "netsho4", protocol: "tcp", port: 80, action: "allow", priority: 2010 }];
         writeStackConfig(t.lab.dir, "acl", { ...config, labId: t.labId });
