@@ -249,8 +249,8 @@ describe("hostile values", () => {
                 } catch {
                     continue;
                 }
-                // Accepted values are plain words: no shell or OVSDB metacharacters, no whitespace.
-                expect(value).toMatch(/^[A-Za-z0-9._:\/-]+$/);
+                // Accepted values are plain words: no shell or OVSDB metacharacters, no whitespace (paths may hold "+").
+                expect(value).toMatch(/^[A-Za-z0-9._:+\/-]+$/);
                 expect(JSON.stringify(argv)).toContain(value);
             }
         }));
