@@ -4,12 +4,15 @@
 // ovn-northd, each workload's port bound or not (an OVS interface with
 // external_ids:iface-id on its node, and the SB Port_Binding on that node's
 // chassis), and every resource a refresh finds drifted or gone, given to the
-// object it belongs to. Pure: probes and the refresh preview come in as data
-// (cli/liveDiagram.ts gathers them); the Topology marking is liveTopology.
+// object it belongs to (the OVN services' through cli/servicesHealth.ts).
+// Pure: probes and the refresh preview come in as data (cli/liveDiagram.ts
+// gathers them); the Topology marking is liveTopology.
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { parseInterfaceIds } from "../components/commands/ovnController";
 import { parseSbChassis, ProbeResult, ShowReport } from "./inspectCommands";
 import type { CentralHealthProbeId, NodeHealthProbeId } from "./healthProbes";
+import { serviceObjects, serviceOwner, servicesWithHealth } from "./servicesHealth";
+import type { TopologyServices } from "./servicesTopology";
 import type { Health, Topology } from "./topologyDiagram";
 
 export interface DaemonState {
@@ -67,6 +70,8 @@ export interface LabHealth {
     workloads: WorkloadHealth[];
     switches: ({ name: string } & ObjectHealth)[];
     router?: { name: string } & ObjectHealth;
+    /** The OVN services' objects (cli/servicesHealth.ts): `load balancer web`, `acls pg_nginx1`, `dhcp ls-node1-dhcp`, `gateway gw0`, ... */
+    services: ({ object: string } & ObjectHealth)[];
     /** What is the lab's rather than one object's (the underlay, the image, a resource of another kind). */
     lab: ObjectHealth;
     drift: DriftedResource[];
@@ -83,6 +88,8 @@ export interface LiveFindings {
     /** The lab's logical switches (per node) and router, to give drifted NB rows to. */
     switches: { name: string; node: string; routerPort?: string }[];
     router?: string;
+    /** The plan's load balancers, ACLs, DHCP rows and gateway, to give their drifted resources to. */
+    services?: TopologyServices;
     refresh: { command: string; exitCode: number; drift: DriftedResource[] };
 }
 
@@ -111,7 +118,7 @@ export function driftFromEvents(events: EngineEvent[]): DriftedResource[] {
 }
 
 /** Which object a drifted resource's problem belongs to: by the resource's name, and for Readiness by what the problem names. */
-export function driftOwner(resource: DriftedResource, problem: string, findings: Pick<LiveFindings, "show" | "workloads" | "switches" | "router">): string {
+export function driftOwner(resource: DriftedResource, problem: string, findings: Pick<LiveFindings, "show" | "workloads" | "switches" | "router" | "services">): string {
     const kind = lastWord(resource.type);
     if (kind === "Readiness") {
         const port = /^port (\S+) on node \S+:/.exec(problem);
@@ -122,6 +129,8 @@ export function driftOwner(resource: DriftedResource, problem: string, findings:
         return "lab";
     }
     if (kind === "OvnCentral" || kind === "DbConnection") return "central";
+    const service = serviceOwner(resource, findings.services, findings.router);
+    if (service) return service;
     const n = resource.name;
     if (findings.show.nodes.some((node) => node.name === n)) return `node ${n}`;
     const workload = findings.workloads.find((w) => w.name === n || `${w.name}-plug` === n || w.logicalPort === n);
@@ -209,6 +218,7 @@ export function labHealth(findings: LiveFindings): LabHealth {
         workloads: workloads.map((w) => judged(`workload ${w.name}`, w)),
         switches,
         ...(findings.router ? { router: judged(`router ${findings.router}`, { name: findings.router, healthy: true, problems: [] as string[] }) } : {}),
+        services: serviceObjects(findings.services).map((object) => judged(object, { object, healthy: true, problems: [] as string[] })),
         lab: judged("lab", { healthy: true, problems: [] }),
         drift: findings.refresh.drift,
         commands: [
@@ -234,6 +244,7 @@ export function liveTopology(topology: Topology, health: LabHealth): Topology {
         healthy: health.healthy,
         ...(health.router && topology.router === health.router.name ? { routerHealth: mark(health.router, []) } : {}),
         ...lab,
+        ...(topology.services ? { services: servicesWithHealth(topology.services, health) } : {}),
         nodes: topology.nodes.map((node) => {
             const h = health.nodes.find((n) => n.name === node.name);
             const sw = node.logicalSwitch && health.switches.find((s) => s.name === node.logicalSwitch!.name);

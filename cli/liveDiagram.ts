@@ -50,11 +50,13 @@ export async function liveHealth(stack: Stack, outputs: LabOutputs): Promise<Lab
     })();
     const [refresh, show, nodeProbes, centralProbes] = await Promise.all([refreshDrift(stack), inspectLab(stack.name, outputs), extraNodeProbes, extraCentralProbes]);
     const ovn = outputs.central !== undefined;
+    const planned = topologyFromPlan(planOfStackFile(stack.name, stack.workspace.workDir), stack.name);
     return labHealth({
         show, refresh, nodeProbes: Object.fromEntries(nodeProbes), ...(centralProbes ? { centralProbes } : {}),
         workloads: outputs.containers.map((c) => ({ name: c.name, node: c.node, ...(ovn && c.logicalPort ? { logicalPort: c.logicalPort } : {}) })),
         switches: outputs.nodes.flatMap((n) => (n.switchName ? [{ name: n.switchName, node: n.name, ...(n.routerPort ? { routerPort: n.routerPort } : {}) }] : [])),
-        ...(ovn ? { router: topologyFromPlan(planOfStackFile(stack.name, stack.workspace.workDir), stack.name).router } : {}),
+        ...(ovn ? { router: planned.router } : {}),
+        ...(planned.services ? { services: planned.services } : {}),
     });
 }
 

@@ -5,16 +5,19 @@
 // or (`diagram --live`, cli/labHealth.ts) marked with each object's health:
 // unhealthy objects red and dashed, with a legend. Emits Mermaid (GitHub
 // renders it in Markdown) and Graphviz DOT (rendered to SVG by `dot`). Pure:
-// cli/diagram.ts writes the files and runs dot; the words are topologyLabels.ts'.
+// cli/diagram.ts writes the files and runs dot; the words are topologyLabels.ts';
+// the OVN services (load balancers, ACLs, DHCP, gateway) cli/servicesDiagram.ts'.
 import type { Driver, Experiment } from "../components/plan/config";
 import { Argv } from "../components/commands/argv";
 import { containerName, namespaceName, underlayBridgeName } from "../components/commands/names";
 import { validPath } from "../components/plan/validate";
 import type { LabPlan } from "../components/plan/ipPlan";
 import type { LabOutputs } from "./pulumiWorkspace";
+import { dotNodeServices, dotServices, mermaidNodeServices, mermaidServices } from "./servicesDiagram";
+import { servicesFromPlan, TopologyServices, withServicesDeployment } from "./servicesTopology";
 import {
-    attachmentId, bridgeLabel, centralLabel, COLORS, containerLabel, describe, id, labLabel, LEGEND, nodeTitle, portLabel, switchLabel, underlayLabel,
-    unhealthy, uplinkLabel,
+    attachmentId, bridgeLabel, centralLabel, COLORS, containerLabel, describe, DOT_UNHEALTHY, dotHealth, dotText, html, id, labLabel, LEGEND, MERMAID_UNHEALTHY,
+    mermaidText, nodeTitle, portLabel, switchLabel, underlayLabel, unhealthy, uplinkLabel,
 } from "./topologyLabels";
 
 /** What a live look found of one object: unhealthy ones are drawn red and dashed. */
@@ -66,6 +69,8 @@ export interface Topology {
     /** OVN only. */
     router?: string;
     nodes: TopologyNode[];
+    /** OVN services the plan has (cli/servicesTopology.ts); absent without any. */
+    services?: TopologyServices;
     /** Live only: the whole lab, the router, and what is the lab's rather than one object's. */
     healthy?: boolean;
     routerHealth?: Health;
@@ -76,6 +81,7 @@ export function topologyFromPlan(plan: LabPlan, stack: string): Topology {
     const { config } = plan;
     const ovn = config.experiment === "multi-l2";
     const netns = config.driver === "netns";
+    const services = servicesFromPlan(plan);
     return {
         stack, experiment: config.experiment, driver: config.driver, source: "plan", bridge: config.bridge, encap: config.encap,
         ...(config.driver === "external" ? {} : { underlay: { cidr: config.hostCidr, ...(netns ? { bridge: underlayBridgeName(config.labId) } : {}) } }),
@@ -94,46 +100,45 @@ export function topologyFromPlan(plan: LabPlan, stack: string): Topology {
                 name: c.name, cidr: c.cidr, mac: c.mac, ...(netns ? { dockerName: containerName(config.labId, c.name) } : {}),
             })),
         })),
+        ...(services ? { services } : {}),
     };
 }
 
 /** Marks what the stack's outputs do not list as running, with the names they give. */
 export function withDeployment(topology: Topology, outputs: LabOutputs): Topology {
-    return {
-        ...topology,
-        source: "deployed",
-        nodes: topology.nodes.map((node) => {
-            const live = outputs.nodes.find((n) => n.name === node.name);
-            return {
-                ...node,
-                namespace: live?.namespace ?? node.namespace,
-                deployed: live !== undefined && (topology.driver !== "netns" || live.namespace !== undefined),
-                containers: node.containers.map((container) => {
-                    const running = outputs.containers.find((c) => c.name === container.name && c.node === node.name);
-                    return {
-                        ...container,
-                        dockerName: running?.containerName ?? container.dockerName,
-                        deployed: running !== undefined && (topology.driver !== "netns" || running.containerName !== undefined),
-                    };
-                }),
-            };
-        }),
-    };
+    const nodes = topology.nodes.map((node) => {
+        const live = outputs.nodes.find((n) => n.name === node.name);
+        return {
+            ...node,
+            namespace: live?.namespace ?? node.namespace,
+            deployed: live !== undefined && (topology.driver !== "netns" || live.namespace !== undefined),
+            containers: node.containers.map((container) => {
+                const running = outputs.containers.find((c) => c.name === container.name && c.node === node.name);
+                return {
+                    ...container,
+                    dockerName: running?.containerName ?? container.dockerName,
+                    deployed: running !== undefined && (topology.driver !== "netns" || running.containerName !== undefined),
+                };
+            }),
+        };
+    });
+    const deployedNodes = new Set(nodes.filter((n) => n.deployed).map((n) => n.name));
+    const services = topology.services && withServicesDeployment(topology.services, outputs, deployedNodes);
+    return { ...topology, source: "deployed", nodes, ...(services ? { services } : {}) };
 }
 
 // ---- Mermaid ------------------------------------------------------------------
 
-/** A Mermaid string: quotes and angle brackets as Mermaid's entities (a probe's error may hold them), lines joined by <br/>. */
-const mermaidText = (lines: string[]) => `"${lines.map((line) => line.replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;")).join("<br/>")}"`;
-const MERMAID_UNHEALTHY = `fill:${COLORS.badFill},stroke:${COLORS.bad},stroke-width:2px,stroke-dasharray:5 5,color:${COLORS.badText}`;
-
 export function mermaidDiagram(topology: Topology): string {
     const out = [`%% ${describe(topology).join(" · ")}`, "flowchart TB"];
     const dashed: string[] = [];
+    const styles: string[] = [];
     const bad: string[] = [];
     const badLinks: number[] = [];
     let links = 0;
     const mark = (element: string, health: Health | undefined) => unhealthy(health) && bad.push(element);
+    const link = (line: string, isBad = false) => (out.push(`    ${line}`), isBad && badLinks.push(links), links++);
+    const draw = { out, link, mark, dashed, styles };
     if (topology.router) {
         out.push(`    router{{${mermaidText([`router ${topology.router}`, ...(topology.routerHealth?.notes ?? [])])}}}`);
         mark("router", topology.routerHealth);
@@ -153,17 +158,18 @@ export function mermaidDiagram(topology: Topology): string {
             mark(id("container", c.name), c.health);
         }
         if (topology.underlay) out.push(`        ${id("uplink", node.name)}[${mermaidText(uplinkLabel(topology, node))}]`);
+        mermaidNodeServices(topology, node, draw);
         out.push("    end");
         if (node.deployed === false) dashed.push(id("node", node.name));
         mark(id("node", node.name), node.health);
     }
     if (topology.underlay) out.push(`    underlay[(${mermaidText(underlayLabel(topology, topology.underlay))})]`);
-    const link = (line: string, isBad = false) => (out.push(`    ${line}`), isBad && badLinks.push(links), links++);
     for (const node of topology.nodes) {
         if (node.routerPort) link(`router ---|${mermaidText(portLabel(node.routerPort))}| ${attachmentId(node)}`);
         for (const c of node.containers) link(`${attachmentId(node)} --- ${id("container", c.name)}`, unhealthy(c.health));
         if (topology.underlay) link(`${id("uplink", node.name)} --- underlay`);
     }
+    mermaidServices(topology, draw);
     if (topology.source === "live") {
         if (topology.lab) {
             out.push(`    lab[${mermaidText(labLabel(topology.lab))}]`);
@@ -173,6 +179,7 @@ export function mermaidDiagram(topology: Topology): string {
         bad.push("legend_bad");
         dashed.push("legend_dashed");
     }
+    out.push(...styles);
     for (const element of dashed) out.push(`    style ${element} stroke-dasharray: 5 5`);
     for (const element of bad) out.push(`    style ${element} ${MERMAID_UNHEALTHY}`);
     for (const n of badLinks) out.push(`    linkStyle ${n} stroke:${COLORS.bad},stroke-width:2px,stroke-dasharray:5 5`);
@@ -181,13 +188,7 @@ export function mermaidDiagram(topology: Topology): string {
 
 // ---- Graphviz DOT -----------------------------------------------------------
 
-/** A DOT string: each line escaped, joined by DOT's own line break. */
-const dotText = (lines: string[]) => `"${lines.map((line) => line.replace(/\\/g, "\\\\").replace(/"/g, '\\"')).join("\\n")}"`;
-const html = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const dashedIf = (notDeployed: boolean) => (notDeployed ? ', style="rounded,filled,dashed"' : "");
-/** A box's attributes when unhealthy: red, dashed, thicker. */
-const DOT_UNHEALTHY = `style="rounded,filled,dashed", color="${COLORS.bad}", fontcolor="${COLORS.badText}", fillcolor="${COLORS.badFill}", penwidth=2`;
-const dotHealth = (health: Health | undefined) => (unhealthy(health) ? `, ${DOT_UNHEALTHY}` : "");
 
 function routerTable(topology: Topology): string {
     const ports = topology.nodes.flatMap((n) => (n.routerPort ? [n.routerPort] : []));
@@ -234,6 +235,7 @@ export function dotDiagram(topology: Topology): string {
         if (node.central) out.push(`        ${id("central", node.name)} [label=${dotText(centralLabel(node.central))}, fillcolor="${COLORS.central}"${dotHealth(node.central)}];`);
         for (const c of node.containers) out.push(`        ${id("container", c.name)} [label=${dotText(containerLabel(c))}${unhealthy(c.health) ? dotHealth(c.health) : dashedIf(c.deployed === false)}];`);
         if (topology.underlay) out.push(`        ${id("uplink", node.name)} [label=${dotText(uplinkLabel(topology, node))}, fillcolor="${COLORS.uplink}"];`);
+        out.push(...dotNodeServices(topology, node));
         out.push("    }");
     }
     if (topology.underlay) out.push(`    underlay [label=${dotText(underlayLabel(topology, topology.underlay))}, shape=box, style="filled", fillcolor="${COLORS.underlay}"];`);
@@ -250,6 +252,7 @@ export function dotDiagram(topology: Topology): string {
             out.push(`    ${id("uplink", node.name)} -- underlay;`);
         }
     }
+    out.push(...dotServices(topology));
     if (topology.source === "live") out.push(...dotLegend(topology));
     out.push("}");
     return out.join("\n") + "\n";

@@ -76,7 +76,7 @@ describe("against a deployed stack", () => {
 });
 
 describe("docs/", () => {
-    for (const stack of ["dev", "single-l2"]) {
+    for (const stack of ["dev", "single-l2", "lb", "acl", "dhcp", "gateway"]) {
         it(`topology-${stack}.md and .dot are what \`${diagramCommand(stack, "docs", true)}\` writes from Pulumi.${stack}.yaml`, () => {
             const planned = topologyFromPlan(planOfStackFile(stack), stack);
             const docs = join(__dirname, "../../docs");
