@@ -4,7 +4,10 @@
 // hand is seen by refresh and put back by up (traffic proven again), and one
 // object added to the running lab previews as only its own changes.
 import { execFileSync } from "child_process";
+import { readFileSync } from "fs";
+import { join } from "path";
 import { describe, expect, it } from "vitest";
+import { diagramLive } from "../../cli/liveDiagram";
 import { labOutputs, stackFileConfig } from "../../cli/pulumiWorkspace";
 import { showTool } from "../../cli/show";
 import { traceTool } from "../../cli/trace";
@@ -85,10 +88,22 @@ describe("Pulumi.lb.yaml: nginx1 and nginx2 behind one OVN load balancer VIP", (
         expect(show.output).toMatch(/lb-list[\s\S]*web\s+tcp\s+10\.96\.0\.10:80\s+10\.244\.1\.6:80,10\.244\.2\.5:80/);
     });
 
-    it("the VIP taken off node2's switch by hand: node2's clients lose it, refresh sees it, up puts it back", async () => {
+    it("the VIP taken off node2's switch by hand: node2's clients lose it, diagram --live draws the load balancer unhealthy, refresh sees it, up puts it back", async () => {
         const nb = ["ovn-nbctl", `--db=unix:${t.stateDir}/central/ovnnb_db.sock`];
         run([...nb, "ls-lb-del", "ls-node2", "web"]);
         expect(httpGet(t.labId, "netsho3", vip)).toBeUndefined();
+        const outDir = join(t.lab.dir, "diagram-live");
+        const live = await diagramLive(t.lab.stack, labOutputs("lb", await t.lab.stack.outputs()), { json: true, outDir });
+        expect(live.exitCode, live.output).toBe(1);
+        // The readiness check's NB digest changed too: that finding is the lab's.
+        expect([...live.health.unhealthy].sort()).toEqual(["lab", "load balancer web"]);
+        const web = live.health.services.find((s) => s.object === "load balancer web")!;
+        expect(web.problems.join("\n")).toMatch(/^LoadBalancer lb-web: changed outside ovnlab: .*switches/);
+        expect(live.health.nodes.every((n) => n.healthy) && live.health.workloads.every((w) => w.healthy)).toBe(true);
+        const dot = readFileSync(join(outDir, "topology-lb-live.dot"), "utf8");
+        expect(dot.split("\n").find((l) => l.startsWith("    lb_web ["))).toContain('color="#cc0000"');
+        expect(dot).toMatch(/lb_web -- container_nginx2 \[.*color="#cc0000", style=dashed/);
+        expect(readFileSync(join(outDir, "topology-lb-live.md"), "utf8")).toContain("! LoadBalancer lb-web: changed outside ovnlab");
         // The readiness check reads the NB database's digest: a hand change makes up check again.
         expect(await refreshed(t.lab.stack as never)).toEqual({ update: ["lb-web", "lab-ready"] });
         await t.lab.stack.up(quiet);
