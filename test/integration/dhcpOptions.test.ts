@@ -2,37 +2,20 @@
 // against a real throwaway northbound ovsdb-server: create (and create again, adopting
 // the row an interrupted create left), read seeing hand edits and a removed row, update
 // by uuid, delete (also when already gone), and the port's weak reference.
-import { execFileSync } from "child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DhcpOptionsArgs, forgetNbSnapshots, LogicalSwitchPortArgs, providers } from "../../components/ovn/nbResources";
-import { DbEndpoint } from "../../components/commands/ovnNbctl";
+import { describe, expect, it } from "vitest";
+import { DhcpOptionsArgs, LogicalSwitchPortArgs, providers } from "../../components/ovn/nbResources";
 import { dhcpRowUuid } from "../../components/plan/dhcpConfig";
-import { startOvnDb, ThrowawayDb } from "../helpers/ovsdb";
+import { useThrowawayNb } from "../helpers/nbFixture";
 
-let nb: ThrowawayDb;
-let endpoint: DbEndpoint;
+const nb = useThrowawayNb((nbctl) => nbctl("ls-add", "ls-node1"));
+const nbctl = nb.nbctl;
 const ids = { "ovnlab:stack": "itest" };
-
-/** A change made by hand between two Pulumi runs. */
-function nbctl(...args: string[]): string {
-    forgetNbSnapshots();
-    return execFileSync("ovn-nbctl", [`--db=${nb.remote}`, ...args], { encoding: "utf8" }).trim();
-}
-
-beforeAll(() => {
-    nb = startOvnDb("nb");
-    endpoint = { transport: { kind: "local" }, db: nb.remote };
-    nbctl("ls-add", "ls-node1");
-});
-afterAll(async () => {
-    await nb?.stop();
-});
 
 const OPTIONS = { lease_time: "3600", mtu: "1442", router: "10.244.1.1", server_id: "10.244.1.1", server_mac: "00:00:00:01:01:01" };
 const UUID = dhcpRowUuid("itest", "ls-node1-dhcp");
-const dhcp = (options = OPTIONS): DhcpOptionsArgs => ({ endpoint, name: "ls-node1-dhcp", uuid: UUID, externalIds: ids, cidr: "10.244.1.0/24", options });
+const dhcp = (options = OPTIONS): DhcpOptionsArgs => ({ endpoint: nb.endpoint, name: "ls-node1-dhcp", uuid: UUID, externalIds: ids, cidr: "10.244.1.0/24", options });
 const port = (dhcpv4Options?: string): LogicalSwitchPortArgs => ({
-    endpoint, name: "netsho1", externalIds: ids, switch: "ls-node1", type: "", addresses: ["02:00:00:00:01:03 10.244.1.3"], options: {},
+    endpoint: nb.endpoint, name: "netsho1", externalIds: ids, switch: "ls-node1", type: "", addresses: ["02:00:00:00:01:03 10.244.1.3"], options: {},
     ...(dhcpv4Options === undefined ? {} : { dhcpv4Options }),
 });
 const rows = () => nbctl("--bare", "--columns=_uuid", "list", "DHCP_Options").split("\n").filter(Boolean);

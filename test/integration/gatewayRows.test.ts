@@ -2,33 +2,18 @@
 // their handlers called directly against a real ovsdb-server: create twice
 // converges, read returns the live row (so a hand edit is drift), a row
 // deleted by hand reads as gone, and delete is tolerant of a router gone.
-import { execFileSync } from "child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { forgetNbSnapshots, NatArgs, providers, StaticRouteArgs } from "../../components/ovn/nbResources";
+import { describe, expect, it } from "vitest";
+import { NatArgs, providers, StaticRouteArgs } from "../../components/ovn/nbResources";
 import { LogicalRouterArgs } from "../../components/ovn/kinds/logicalRouter";
-import { DbEndpoint } from "../../components/commands/ovnNbctl";
-import { startOvnDb, ThrowawayDb } from "../helpers/ovsdb";
+import { useThrowawayNb } from "../helpers/nbFixture";
 
-let nb: ThrowawayDb;
-let endpoint: DbEndpoint;
+const nb = useThrowawayNb();
+const nbctl = nb.nbctl;
 const ids = { "ovnlab:stack": "itest" };
 
-function nbctl(...args: string[]): string {
-    forgetNbSnapshots();
-    return execFileSync("ovn-nbctl", [`--db=${nb.remote}`, ...args], { encoding: "utf8" }).trim();
-}
-
-beforeAll(() => {
-    nb = startOvnDb("nb");
-    endpoint = { transport: { kind: "local" }, db: nb.remote };
-});
-afterAll(async () => {
-    await nb?.stop();
-});
-
-const gw0 = (options: Record<string, string> = { chassis: "t1-node1" }): LogicalRouterArgs => ({ endpoint, name: "gw0", externalIds: ids, options });
-const route = (nexthop = "100.64.0.1"): StaticRouteArgs => ({ endpoint, name: "gw0-pods", externalIds: {}, router: "gw0", prefix: "10.244.0.0/16", nexthop });
-const snat = (externalIp = "192.168.100.2"): NatArgs => ({ endpoint, name: "gw0-snat", externalIds: {}, router: "gw0", type: "snat", externalIp, logicalIp: "10.244.0.0/16" });
+const gw0 = (options: Record<string, string> = { chassis: "t1-node1" }): LogicalRouterArgs => ({ endpoint: nb.endpoint, name: "gw0", externalIds: ids, options });
+const route = (nexthop = "100.64.0.1"): StaticRouteArgs => ({ endpoint: nb.endpoint, name: "gw0-pods", externalIds: {}, router: "gw0", prefix: "10.244.0.0/16", nexthop });
+const snat = (externalIp = "192.168.100.2"): NatArgs => ({ endpoint: nb.endpoint, name: "gw0-snat", externalIds: {}, router: "gw0", type: "snat", externalIp, logicalIp: "10.244.0.0/16" });
 
 describe("gateway rows against a real database", () => {
     it("creates gw0 pinned to a chassis, its route and its SNAT rule; creating again converges", async () => {

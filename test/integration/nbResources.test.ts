@@ -1,35 +1,21 @@
 // The northbound providers' methods, called directly against a real ovsdb-server.
-import { execFileSync } from "child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { dbConnectionProvider, DbConnectionArgs } from "../../components/ovn/dbConnection";
-import { forgetNbSnapshots, LogicalRouterPortArgs, LogicalSwitchPortArgs, NbRowArgs, providers } from "../../components/ovn/nbResources";
+import { LogicalRouterPortArgs, LogicalSwitchPortArgs, NbRowArgs, providers } from "../../components/ovn/nbResources";
 import { DbEndpoint } from "../../components/commands/ovnNbctl";
-import { startOvnDb, ThrowawayDb } from "../helpers/ovsdb";
+import { useThrowawayNb } from "../helpers/nbFixture";
+import { startOvnDb } from "../helpers/ovsdb";
 
-let nb: ThrowawayDb;
-let endpoint: DbEndpoint;
+const nb = useThrowawayNb();
+const nbctl = nb.nbctl;
 const ids = { "ovnlab:stack": "itest" };
 
-/** A change made by hand, as a user would between two Pulumi runs (each run is a new provider process). */
-function nbctl(...args: string[]): string {
-    forgetNbSnapshots();
-    return execFileSync("ovn-nbctl", [`--db=${nb.remote}`, ...args], { encoding: "utf8" }).trim();
-}
-
-beforeAll(() => {
-    nb = startOvnDb("nb");
-    endpoint = { transport: { kind: "local" }, db: nb.remote };
-});
-afterAll(async () => {
-    await nb?.stop();
-});
-
-const router = (): NbRowArgs => ({ endpoint, name: "lr0", externalIds: ids });
+const router = (): NbRowArgs => ({ endpoint: nb.endpoint, name: "lr0", externalIds: ids });
 const routerPort = (mac = "00:00:00:01:01:01"): LogicalRouterPortArgs => ({
-    endpoint, name: "lr-node1", externalIds: ids, router: "lr0", mac, networks: ["10.244.1.1/24"],
+    endpoint: nb.endpoint, name: "lr-node1", externalIds: ids, router: "lr0", mac, networks: ["10.244.1.1/24"],
 });
 const switchPort = (addresses = ["02:00:00:00:01:03 10.244.1.3"]): LogicalSwitchPortArgs => ({
-    endpoint, name: "netsho1", externalIds: ids, switch: "ls-node1", type: "", addresses, options: {},
+    endpoint: nb.endpoint, name: "netsho1", externalIds: ids, switch: "ls-node1", type: "", addresses, options: {},
 });
 
 describe("northbound providers against a real database", () => {
@@ -37,9 +23,9 @@ describe("northbound providers against a real database", () => {
         for (let round = 0; round < 2; round++) {
             await providers.logicalRouter.create!(router());
             await providers.logicalRouterPort.create!(routerPort());
-            await providers.logicalSwitch.create!({ endpoint, name: "ls-node1", externalIds: ids });
+            await providers.logicalSwitch.create!({ endpoint: nb.endpoint, name: "ls-node1", externalIds: ids });
             await providers.logicalSwitchPort.create!({
-                endpoint, name: "ls-node1-lr", externalIds: ids, switch: "ls-node1", type: "router", addresses: ["router"], options: { "router-port": "lr-node1" },
+                endpoint: nb.endpoint, name: "ls-node1-lr", externalIds: ids, switch: "ls-node1", type: "router", addresses: ["router"], options: { "router-port": "lr-node1" },
             });
             await providers.logicalSwitchPort.create!(switchPort());
         }
@@ -78,9 +64,9 @@ describe("northbound providers against a real database", () => {
 
     it("a removed ownership mark shows in read", async () => {
         nbctl("remove", "Logical_Switch", "ls-node1", "external_ids", '"ovnlab:stack"');
-        const read = await providers.logicalSwitch.read!("ls-node1", { endpoint, name: "ls-node1", externalIds: ids });
+        const read = await providers.logicalSwitch.read!("ls-node1", { endpoint: nb.endpoint, name: "ls-node1", externalIds: ids });
         expect(read.props.externalIds).toEqual({});
-        const diff = await providers.logicalSwitch.diff!("ls-node1", read.props, { endpoint, name: "ls-node1", externalIds: ids });
+        const diff = await providers.logicalSwitch.diff!("ls-node1", read.props, { endpoint: nb.endpoint, name: "ls-node1", externalIds: ids });
         expect(diff.changes).toBe(true);
     });
 
@@ -111,7 +97,7 @@ describe("northbound providers against a real database", () => {
     it("delete removes the rows and succeeds when they are already gone", async () => {
         for (let round = 0; round < 2; round++) {
             await providers.logicalSwitchPort.delete!("ls-node1-lr", { ...switchPort(), name: "ls-node1-lr" });
-            await providers.logicalSwitch.delete!("ls-node1", { endpoint, name: "ls-node1", externalIds: ids });
+            await providers.logicalSwitch.delete!("ls-node1", { endpoint: nb.endpoint, name: "ls-node1", externalIds: ids });
             await providers.logicalRouterPort.delete!("lr-node1", routerPort());
             await providers.logicalRouter.delete!("lr0", router());
         }
@@ -119,8 +105,8 @@ describe("northbound providers against a real database", () => {
     });
 
     it("rejects a hostile name before running anything", async () => {
-        await expect(providers.logicalSwitch.create!({ endpoint, name: "x; rm -rf /", externalIds: ids })).rejects.toThrow(/invalid OVN name/);
-        await expect(providers.logicalSwitch.create!({ endpoint, name: "$(id)", externalIds: ids })).rejects.toThrow(/invalid OVN name/);
+        await expect(providers.logicalSwitch.create!({ endpoint: nb.endpoint, name: "x; rm -rf /", externalIds: ids })).rejects.toThrow(/invalid OVN name/);
+        await expect(providers.logicalSwitch.create!({ endpoint: nb.endpoint, name: "$(id)", externalIds: ids })).rejects.toThrow(/invalid OVN name/);
         expect(nbctl("show")).toBe("");
     });
 
@@ -133,7 +119,7 @@ describe("northbound providers against a real database", () => {
 });
 
 describe("db connections", () => {
-    const args = (target: string): DbConnectionArgs => ({ endpoint, tool: "ovn-nbctl", target });
+    const args = (target: string): DbConnectionArgs => ({ endpoint: nb.endpoint, tool: "ovn-nbctl", target });
 
     it("sets, reads, updates and deletes the NB connection", async () => {
         await dbConnectionProvider.create!(args("ptcp:6641:127.0.0.1"));
