@@ -145,6 +145,11 @@ export const KINDS: Record<string, KindSpec> = {
         inputs: { projectDir: "string", name: "string", provider: "string", definition: "string" },
         outputs: { state: "string", transport: "#Transport", problems: "string[]" },
     },
+    "ovnlab:vagrant:LibvirtNetworks": {
+        description: "A libvirt lab's management and underlay networks (`virsh net-define`), isolated, and the underlay bridge's FORWARD ACCEPT rule.",
+        inputs: { labId: "string", dir: "string", managementCidr: "string", hostCidr: "string" },
+        outputs: { networks: "string[]", chain: "string", problems: "string[]" },
+    },
     "ovnlab:vagrant:Provisioning": {
         description: "A node's idempotent provisioning script, run over SSH.",
         inputs: { transport: "#Transport", node: "string", script: "string" }, outputs: { changed: "string[]", problems: "string[]" },

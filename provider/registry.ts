@@ -18,6 +18,7 @@ import { ResourceHandler } from "../components/kit/resource";
 import { underlayProvider } from "../components/drivers/netns/underlay";
 import { externalNetworkProvider } from "../components/drivers/netns/externalNetwork";
 import { vagrantMachineProvider, vagrantProjectProvider } from "../components/drivers/vagrant/vagrantMachine";
+import { libvirtNetworksProvider } from "../components/drivers/vagrant/libvirtNetworks";
 
 export const HANDLERS: Record<string, ResourceHandler> = {
     "ovnlab:nb:LogicalRouter": nb.logicalRouter,
@@ -45,6 +46,7 @@ export const HANDLERS: Record<string, ResourceHandler> = {
     "ovnlab:pki:Pki": pkiProvider,
     "ovnlab:vagrant:Project": vagrantProjectProvider,
     "ovnlab:vagrant:Machine": vagrantMachineProvider,
+    "ovnlab:vagrant:LibvirtNetworks": libvirtNetworksProvider,
     "ovnlab:vagrant:Provisioning": nodeProvisioningProvider,
     "ovnlab:ssh:Provisioning": nodeProvisioningProvider,
 };

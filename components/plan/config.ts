@@ -11,6 +11,7 @@ import { validateSshHosts } from "./sshHostsConfig";
 import { validateGateway } from "./gatewayConfig";
 import { validateDhcp } from "./dhcpConfig";
 import { validateServices } from "./servicesConfig";
+import { validateLibvirtManagement } from "./libvirtConfig";
 
 export * from "./configKeys";
 
@@ -102,6 +103,7 @@ export function validateConfig(given: Raw, stack: string): LabConfig {
         : text("vagrantBox", DEFAULT_VAGRANT_BOXES[vagrantProvider], BOX_PATTERN, "a box name such as bento/ubuntu-22.04");
     const nodeCpus = integer("nodeCpus", DEFAULTS.nodeCpus, 1, 64);
     const nodeMemory = integer("nodeMemory", DEFAULTS.nodeMemory, 256, 1048576);
+    const libvirtManagementCidr = validateLibvirtManagement(raw, { driver, vagrantProvider, hostCidr }, flag);
     if (driver === "ssh" && dbProtocol === "ssl") flag("dbProtocol", raw.dbProtocol, "the ssh driver does not set up the lab's CA on its hosts yet", "tcp");
     if (driver === "vagrant" && dbProtocol === "ssl") {
         flag("dbProtocol", raw.dbProtocol, "the vagrant driver does not set up the lab's CA in its nodes yet", "tcp");
@@ -127,7 +129,7 @@ export function validateConfig(given: Raw, stack: string): LabConfig {
     return {
         labId, driver, experiment, nodes, centralNode, containers, podCidr, hostCidr,
         containersPerNode, maxNodes, encap, datapathType, dbProtocol, routerName, bridge, image, mtu,
-        nbDb, stateDir, vagrantProvider, vagrantBox, nodeCpus, nodeMemory, loadBalancers, acls, sshHosts,
+        nbDb, stateDir, vagrantProvider, vagrantBox, nodeCpus, nodeMemory, libvirtManagementCidr, loadBalancers, acls, sshHosts,
         ...(gateway ? { gateway } : {}),
         ...(dhcp ? { dhcp } : {}),
     };

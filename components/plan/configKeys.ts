@@ -61,6 +61,8 @@ export interface LabConfig {
     vagrantBox: string;
     nodeCpus: number;
     nodeMemory: number;
+    /** vagrant driver, libvirt provider: the lab's management network (DHCP; Vagrant's SSH). */
+    libvirtManagementCidr: string;
     /** ssh driver: the existing hosts that are the nodes, in node order (empty for the other drivers). */
     sshHosts: SshHostSpec[];
     /** A gateway router with SNAT to an external network (Pulumi.gateway.yaml); none when unset. */
@@ -159,9 +161,10 @@ export const CONFIG_KEYS: Record<string, string> = {
     nbDb: "external driver only: the NB database remote, e.g. unix:/var/run/ovn/ovnnb_db.sock or tcp:172.16.56.2:6641",
     stateDir: "where lab files live (default .lab/<labId>, relative to the project)",
     vagrantProvider: "vagrant driver: virtualbox (default, as in the walk-through), libvirt, or docker (node containers, e.g. in CI)",
-    vagrantBox: "vagrant driver: the box (default bento/ubuntu-22.04; generic/ubuntu2204 for libvirt) or, for docker, the node image (default ovnlab/vagrant-node, scripts/vagrant-node-image.sh)",
+    vagrantBox: "vagrant driver: the box (default bento/ubuntu-22.04; for libvirt ovnlab/bookworm-libvirt-1, built by scripts/vagrant-libvirt-box.sh) or, for docker, the node image (default ovnlab/vagrant-node, scripts/vagrant-node-image.sh)",
     nodeCpus: "vagrant driver: CPUs per node (default 2)",
     nodeMemory: "vagrant driver: memory per node in MiB (default 2048)",
+    libvirtManagementCidr: "vagrant driver with libvirt: the lab's own management network (DHCP, Vagrant's SSH), not overlapping hostCidr (default 192.168.121.0/24)",
     sshHosts: "ssh driver: the existing Linux hosts that are the nodes, [{node, address, user, keyFile, sudo?, underlayIp?, port?}], in node order; underlayIp (default: address) must lie in hostCidr",
     loadBalancers: "list of {name, vip, port, protocol?: tcp|udp, backends: [container, ...], backendPort?}: OVN load balancers on every node's switch (default none)",
     acls: "list of {to: container, from?: container|node|any, protocol?: ip|icmp|tcp|udp, port?, action: allow|drop|reject, name?, priority?}: ACLs in front of containers, first match wins (default none)",
@@ -173,7 +176,7 @@ export const CONFIG_KEYS: Record<string, string> = {
 /** The box each Vagrant provider gets when vagrantBox is unset; docker's is built by scripts/vagrant-node-image.sh. */
 export const DEFAULT_VAGRANT_BOXES: Record<VagrantProvider, string> = {
     virtualbox: "bento/ubuntu-22.04",
-    libvirt: "generic/ubuntu2204",
+    libvirt: "ovnlab/bookworm-libvirt-1", // scripts/vagrant-libvirt-box.sh
     docker: "ovnlab/vagrant-node:bookworm-2",
 };
 /** Vagrant Cloud box names (owner/name); they end up inside the Vagrantfile's Ruby strings. */
@@ -185,7 +188,7 @@ export type Raw = Record<string, unknown>;
  * Pulumi treats a declared key without a default as required, so Pulumi.yaml
  * declares these derived keys with a value that means "derive it".
  */
-export const UNSET_VALUES: Record<string, unknown> = { labId: "", nodes: 0, containers: [], image: "", nbDb: "", stateDir: "", vagrantBox: "", gateway: {}, loadBalancers: [], acls: [], sshHosts: [] };
+export const UNSET_VALUES: Record<string, unknown> = { labId: "", nodes: 0, containers: [], image: "", nbDb: "", stateDir: "", vagrantBox: "", libvirtManagementCidr: "", gateway: {}, loadBalancers: [], acls: [], sshHosts: [] };
 
 export function isUnset(key: string, value: unknown): boolean {
     if (!(key in UNSET_VALUES)) return false;

@@ -191,6 +191,9 @@ export const BAD_CONFIGS: BadConfig[] = [
     { title: "two ACLs that are the same rule", unitOnly: true, config: { acls: [{ to: "netsho1", action: "drop", priority: 100 }, { to: "netsho1", action: "allow", priority: 100 }] }, ovnlab: [issue("acls[1]", "netsho1-2", "same priority and match as netsho1-1", "rules that differ")] },
     { title: "a container serving ftp", unitOnly: true, config: { containers: [{ name: "a", node: "node1", serve: "ftp" }] }, ovnlab: [issue("containers[0].serve", "ftp", "not a known service", "http")] },
     { title: "ACLs in single-l2", unitOnly: true, config: { experiment: "single-l2", acls: [{ to: "netsho1", action: "drop" }] }, ovnlab: [issue("acls", [{ to: "netsho1", action: "drop" }], "load balancers and ACLs are OVN's", "experiment: multi-l2")] },
+    { title: "a libvirt management network that is no network address", unitOnly: true, config: { driver: "vagrant", vagrantProvider: "libvirt", libvirtManagementCidr: "192.168.121.7/24" }, ovnlab: [issue("libvirtManagementCidr", "192.168.121.7/24", "not valid", "an IPv4 network address with a prefix from /16 to /29")] },
+    { title: "a libvirt management network overlapping the underlay", unitOnly: true, config: { driver: "vagrant", vagrantProvider: "libvirt", hostCidr: "172.16.56.0/24", libvirtManagementCidr: "172.16.0.0/16" }, ovnlab: [issue("libvirtManagementCidr", "172.16.0.0/16", "overlaps hostCidr 172.16.56.0/24", "not overlapping hostCidr")] },
+    { title: "a libvirt management network without libvirt", unitOnly: true, config: { driver: "vagrant", vagrantProvider: "docker", libvirtManagementCidr: "192.168.122.0/24" }, ovnlab: [issue("libvirtManagementCidr", "192.168.122.0/24", "only the vagrant driver's libvirt provider has a management network", "vagrantProvider: libvirt")] },
     {
         title: "several problems at once",
         config: { driver: "kvm", encap: "gre", nodes: -1, labId: "$(id)" },

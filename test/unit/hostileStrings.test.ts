@@ -200,6 +200,12 @@ const BUILDERS: Record<string, Sample> = {
     vagrantSshConfig: { args: ["node1"] },
     vagrantDestroy: { args: ["node1"] },
     vagrantEnvironment: { args: ["/var/lib/ovnlab/t1/vagrant"], environment: true },
+    // libvirt networks (commands/virsh.ts)
+    virshNetDefine: { args: ["/var/lib/ovnlab/t1/vagrant/libvirt-ovnlab-t1-mgmt.xml"] },
+    virshNetStart: { args: ["ovnlab-t1-mgmt"] },
+    virshNetInfo: { args: ["ovnlab-t1-underlay"] },
+    virshNetDestroy: { args: ["ovnlab-t1-mgmt"] },
+    virshNetUndefine: { args: ["ovnlab-t1-underlay"] },
     provisionScriptArgv: { args: ["#!/usr/bin/env bash\nset -eu", true] },
     // ssh driver (commands/ssh.ts): the preflight, br-phy's ports, the undo script
     preflightArgv: { args: ["172.18.0.2"] },
@@ -303,6 +309,7 @@ const NOT_BUILDERS: Record<string, string> = {
     parseStartTime: "parses /proc/<pid>/stat",
     parseMachineState: "parses vagrant output",
     parseSshConfig: "parses vagrant output",
+    parseNetInfo: "parses virsh output",
     checked: "the primitive every validator above is made of (tested through them)",
     isString: "a type guard",
     isIpv4: "the predicate of validIpv4 (test/unit/vocabulary.test.ts)",

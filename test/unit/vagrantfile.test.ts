@@ -16,11 +16,30 @@ describe("the Vagrantfile", () => {
         expect(text).toMatchSnapshot();
     });
 
-    it("libvirt: its own default box and domain prefix, CPUs and memory from the configuration", () => {
+    it("libvirt: ovnlab's own box, domain prefix, CPUs and memory from the configuration, the lab's own networks", () => {
         const text = vagrantfileOf({ vagrantProvider: "libvirt", nodes: 3, nodeCpus: 4, nodeMemory: 4096, labId: "lv1" });
-        expect(text).toContain(`config.vm.box = "generic/ubuntu2204"`);
+        expect(text).toContain(`config.vm.box = "ovnlab/bookworm-libvirt-1"`);
         expect(text).toContain(`lv.default_prefix = "ovnlab-lv1-"`);
+        expect(text).toContain(`lv.management_network_name = "ovnlab-lv1-mgmt"`);
+        expect(text).toContain(`lv.management_network_address = "192.168.121.0/24"`);
+        expect(text).toContain(`lv.management_network_keep = true`);
+        expect(text).toContain(`node.vm.network "private_network", ip: "172.16.56.4", netmask: "255.255.255.0",\n` +
+            `      libvirt__network_name: "ovnlab-lv1-underlay", libvirt__dhcp_enabled: false, libvirt__forward_mode: "none", libvirt__always_destroy: false`);
         expect(text).toMatchSnapshot();
+    });
+
+    it("libvirt: TCG (driver qemu, every CPU feature QEMU emulates) unless the host was found to run KVM", () => {
+        const plan = planLab(validateConfig({ driver: "vagrant", vagrantProvider: "libvirt", labId: "lv1", libvirtManagementCidr: "192.168.201.0/24" }, "multi-l2"));
+        const tcg = renderVagrantfile(vagrantfileSpec(plan, "qemu"));
+        expect(tcg).toContain(`lv.driver = "qemu"`);
+        expect(tcg).toContain(`lv.cpu_mode = "maximum"`);
+        expect(tcg).toContain(`lv.management_network_address = "192.168.201.0/24"`);
+        expect(renderVagrantfile(vagrantfileSpec(plan))).toEqual(tcg);
+        const kvm = renderVagrantfile(vagrantfileSpec(plan, "kvm"));
+        expect(kvm).toContain(`lv.driver = "kvm"`);
+        expect(kvm).toContain(`lv.cpu_mode = "host-passthrough"`);
+        // Only libvirt's file says it.
+        expect(renderVagrantfile(vagrantfileSpec(planLab(validateConfig({ driver: "vagrant" }, "multi-l2")), "kvm"))).not.toContain("kvm");
     });
 
     it("docker: the node image, capabilities instead of --privileged, and a docker network for the host-only subnet", () => {

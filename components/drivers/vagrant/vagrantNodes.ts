@@ -14,6 +14,8 @@ import { provisionScript } from "../remote/provisionScript";
 import { TransportSpec } from "../../transport/transport";
 import { VagrantMachine, VagrantProject } from "./vagrantMachine";
 import { renderNodeDefinition, renderVagrantfile, vagrantfileSpec } from "./vagrantfile";
+import { LibvirtNetworks } from "./libvirtNetworks";
+import { detectLibvirtDriver } from "./libvirtHost";
 
 export interface VagrantNodesArgs {
     plan: LabPlan;
@@ -21,9 +23,13 @@ export interface VagrantNodesArgs {
     stateDir: string;
 }
 
-/** Whether a Vagrant provider's nodes run workloads as Docker containers (VMs) or as network namespaces (docker's node containers). */
+/**
+ * Whether a Vagrant provider's nodes run workloads as Docker containers (VirtualBox VMs from a Vagrant Cloud box,
+ * which provisioning gives docker.io) or as network namespaces: docker's node containers, and libvirt's VMs from
+ * ovnlab's own box (scripts/vagrant-libvirt-box.sh), which has no Docker and no network to install it from.
+ */
 export function dockerWorkloads(provider: VagrantProvider): boolean {
-    return provider !== "docker";
+    return provider === "virtualbox";
 }
 
 export class VagrantNodes extends pulumi.ComponentResource {
@@ -40,9 +46,14 @@ export class VagrantNodes extends pulumi.ComponentResource {
         const { plan } = args;
         const config = plan.config;
         const ovn = config.experiment === "multi-l2";
-        const spec = vagrantfileSpec(plan);
+        const libvirt = config.vagrantProvider === "libvirt";
+        const spec = vagrantfileSpec(plan, libvirt ? detectLibvirtDriver() : undefined);
         this.projectDir = `${args.stateDir}/vagrant`;
         const project = new VagrantProject(`${name}-project`, { dir: this.projectDir, vagrantfile: renderVagrantfile(spec) }, { parent: this });
+        // libvirt: the lab's management and underlay networks exist before any machine, and go after the last.
+        const networks = libvirt ? [new LibvirtNetworks(`${name}-libvirt-networks`, {
+            labId: config.labId, dir: project.dir, managementCidr: config.libvirtManagementCidr, hostCidr: config.hostCidr,
+        }, { parent: this })] : [];
 
         this.transports = new Map();
         let previous: VagrantMachine | undefined;
@@ -51,7 +62,7 @@ export class VagrantNodes extends pulumi.ComponentResource {
             const serialize = config.vagrantProvider === "virtualbox" && previous !== undefined;
             const machine = new VagrantMachine(n.name, {
                 projectDir: project.dir, name: n.name, provider: config.vagrantProvider, definition: renderNodeDefinition(spec, spec.nodes[i]),
-            }, { parent: this, dependsOn: serialize ? [previous!] : [] });
+            }, { parent: this, dependsOn: [...networks, ...(serialize ? [previous!] : [])] });
             previous = machine;
             const provisioning = new NodeProvisioning(n.name, {
                 transport: machine.transport,

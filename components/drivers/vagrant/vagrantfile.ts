@@ -6,6 +6,8 @@
 // text is a resource input, so a preview shows exactly what will be written.
 import { VagrantProvider } from "../../plan/config";
 import { LabPlan } from "../../plan/ipPlan";
+import { LibvirtDriver, libvirtCpuMode } from "../../plan/virtualization";
+import { libvirtNetworks } from "./libvirtNetworks";
 
 export interface VagrantNode {
     name: string;
@@ -24,13 +26,17 @@ export interface VagrantfileSpec {
     /** The host-only network, e.g. 172.16.56.0/24. */
     hostCidr: string;
     nodes: VagrantNode[];
+    /** libvirt: KVM or QEMU's TCG (detected on the host: drivers/vagrant/libvirtHost.ts), and the management network. */
+    libvirt: { driver: LibvirtDriver; managementCidr: string };
 }
 
-export function vagrantfileSpec(plan: LabPlan): VagrantfileSpec {
+/** `libvirtDriver`: what the host's guests run under; only the libvirt provider's Vagrantfile says it. */
+export function vagrantfileSpec(plan: LabPlan, libvirtDriver: LibvirtDriver = "qemu"): VagrantfileSpec {
     const c = plan.config;
     return {
         labId: c.labId, provider: c.vagrantProvider, box: c.vagrantBox, cpus: c.nodeCpus, memory: c.nodeMemory, hostCidr: c.hostCidr,
         nodes: plan.nodes.map((n) => ({ name: n.name, ip: n.underlayIp })),
+        libvirt: { driver: libvirtDriver, managementCidr: c.libvirtManagementCidr },
     };
 }
 
@@ -72,14 +78,24 @@ function providerBlock(spec: VagrantfileSpec, node: VagrantNode): string[] {
                 `      vb.memory = ${spec.memory}`,
                 `    end`,
             ];
-        case "libvirt":
+        case "libvirt": {
+            const { management } = libvirtNetworks(spec.labId, spec.libvirt.managementCidr, spec.hostCidr);
             return [
                 `    node.vm.provider "libvirt" do |lv|`,
+                `      lv.driver = ${ruby(spec.libvirt.driver)}`,
+                `      lv.cpu_mode = ${ruby(libvirtCpuMode(spec.libvirt.driver))}`,
+                // The domain is ovnlab-<labId>-<node>, as machineName says.
                 `      lv.default_prefix = ${ruby(`ovnlab-${spec.labId}-`)}`,
                 `      lv.cpus = ${spec.cpus}`,
                 `      lv.memory = ${spec.memory}`,
+                `      lv.graphics_type = "none"`,
+                // The lab's own networks (LibvirtNetworks makes and removes them; Vagrant only uses them).
+                `      lv.management_network_name = ${ruby(management.name)}`,
+                `      lv.management_network_address = ${ruby(management.cidr)}`,
+                `      lv.management_network_keep = true`,
                 `    end`,
             ];
+        }
         case "docker":
             return [
                 `    node.vm.provider "docker" do |d|`,
@@ -97,9 +113,13 @@ function providerBlock(spec: VagrantfileSpec, node: VagrantNode): string[] {
 export function renderNodeDefinition(spec: VagrantfileSpec, node: VagrantNode): string {
     const [, prefix] = spec.hostCidr.split("/");
     // Docker makes a network per subnet (vagrant_network_<cidr>) and gives the host its first address, as VirtualBox does.
+    const libvirtUnderlay = () => libvirtNetworks(spec.labId, spec.libvirt.managementCidr, spec.hostCidr).underlay.name;
     const network = spec.provider === "docker"
         ? `    node.vm.network "private_network", ip: ${ruby(node.ip)}, subnet: ${ruby(spec.hostCidr)}`
-        : `    node.vm.network "private_network", ip: ${ruby(node.ip)}, netmask: ${ruby(netmask(Number(prefix)))}`;
+        : `    node.vm.network "private_network", ip: ${ruby(node.ip)}, netmask: ${ruby(netmask(Number(prefix)))}` +
+          (spec.provider === "libvirt"
+              ? `,\n      libvirt__network_name: ${ruby(libvirtUnderlay())}, libvirt__dhcp_enabled: false, libvirt__forward_mode: "none", libvirt__always_destroy: false`
+              : "");
     return [
         `  config.vm.define ${ruby(node.name)} do |node|`,
         `    node.vm.hostname = ${ruby(node.name)}`,
