@@ -35,16 +35,17 @@
 // iptables rule by the lab's unique id) even when a step fails or on
 // SIGINT/SIGTERM (the command in flight is interrupted first, by its process
 // group id). Traffic stays inside the labs' own namespaces and containers.
-import { execFileSync, spawn } from "child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { cpus, loadavg, totalmem } from "os";
+import { readFileSync, rmSync } from "fs";
+import { cpus, totalmem } from "os";
 import { join, resolve } from "path";
-import { performance } from "perf_hooks";
 import { parse } from "yaml";
 import { DockerEngine, ensureDocker } from "../test/helpers/docker";
-import { cleanupLab, labContainers, labIptablesRules, labLinks, labNamespaces } from "../test/helpers/lab";
+import { cleanupLab } from "../test/helpers/lab";
 import { uniqueLabId } from "../test/helpers/names";
 import { createTestStack, TestStack } from "../test/helpers/pulumiStack";
+import { labMemory, leftovers, NodeMemory, PingResult, verifyPings } from "./kit/labChecks";
+import { benchName, cleanUpNow, cleanups, isStopping, keepLog, log, mustSucceed, once, runCleanups, tail, timed, Timed } from "./kit/measure";
+import { eventTimeline, manualPhases, perTypeSeconds, projectLabel, pulumiDuration, strip } from "./kit/pulumiOutput";
 
 const PROJECT_ROOT = resolve(__dirname, "..");
 const MANUAL_SCRIPT = join(__dirname, "manual-lab.sh");
@@ -53,8 +54,6 @@ const MANUAL_SCRIPT = join(__dirname, "manual-lab.sh");
  * state written once per operation); OVNLAB_BENCH_SKIP_CHECKPOINTS=0 measures per-step checkpoints.
  */
 const SKIP_CHECKPOINTS = !/^(0|false)$/i.test(process.env.OVNLAB_BENCH_SKIP_CHECKPOINTS ?? "true");
-/** A timed command still running after this long is interrupted (SIGINT), then killed. */
-const COMMAND_TIMEOUT_MS = 360_000;
 
 // ---- Sizes --------------------------------------------------------------------------
 
@@ -105,376 +104,6 @@ function pingPairs(size: Size): { from: string; to: string; ip: string }[] {
     return pairs;
 }
 
-// ---- Cleanup registry, run on success, failure and signals ----------------------------
-
-const cleanups: (() => Promise<void> | void)[] = [];
-
-/** A clean-up that runs once however often it is called (the signal handler and a lab's `finally` may both call it). */
-function once(step: () => Promise<void>): () => Promise<void> {
-    let running: Promise<void> | undefined;
-    return () => (running ??= step());
-}
-
-/** Takes a lab's clean-up off the registry and runs it. */
-async function cleanUpNow(step: () => Promise<void>): Promise<void> {
-    const i = cleanups.indexOf(step);
-    if (i >= 0) cleanups.splice(i, 1);
-    await step();
-}
-
-async function runCleanups(): Promise<void> {
-    while (cleanups.length > 0) {
-        const step = cleanups.pop()!;
-        try {
-            await step();
-        } catch (e) {
-            console.error(`[labUp] cleanup step failed: ${(e as Error).message}`);
-        }
-    }
-}
-
-/** The timed command in flight: its process group id, so a signal can interrupt it. */
-let inFlight: { pgid: number; done: Promise<unknown> } | undefined;
-let stopping = false;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-    try {
-        process.kill(-pgid, signal);
-    } catch {
-        // the group is gone
-    }
-}
-
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => {
-        if (stopping) return;
-        stopping = true;
-        console.error(`[labUp] ${signal}: interrupting the command in flight, then cleaning up`);
-        void (async () => {
-            const op = inFlight;
-            if (op) {
-                // Pulumi on SIGINT finishes the steps in flight and saves its state.
-                signalGroup(op.pgid, "SIGINT");
-                await Promise.race([op.done.catch(() => undefined), sleep(60_000)]);
-            }
-            await runCleanups();
-            process.exit(130);
-        })();
-    });
-}
-
-// ---- Measuring one command -------------------------------------------------------------
-
-interface Load {
-    load1: number;
-    load5: number;
-    load15: number;
-    /** Network namespaces of other labs on the machine, and running containers: other work in flight. */
-    otherNamespaces: number;
-    runningContainers: number;
-}
-
-interface Timed {
-    seconds: number;
-    code: number | null;
-    /** CPU seconds of the command and everything it ran (reaped children count). */
-    cpu: number;
-    /** Peak of the summed RSS of the command's process tree, MiB (sampled every 0.5 s). */
-    treePeakMiB: number;
-    /** Peak RSS per kind of process in that tree, MiB. */
-    treePeaks: Record<string, number>;
-    /** CPU seconds per kind of process in that tree (sampled). */
-    treeCpu: Record<string, number>;
-    /** Unix time (ms) the command was started. */
-    startedMs: number;
-    load: Load;
-    output: string;
-}
-
-const CLOCK_TICKS = 100;
-const PAGE_KIB = 4;
-
-function selfChildrenCpu(): number {
-    const stat = readFileSync("/proc/self/stat", "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
-    return (fields[13] + fields[14]) / CLOCK_TICKS;
-}
-
-function currentLoad(ownLabs: string[]): Load {
-    const [load1, load5, load15] = loadavg();
-    const namespaces = existsSync("/run/netns") ? readdirSync("/run/netns") : [];
-    const otherNamespaces = namespaces.filter((ns) => !ownLabs.some((id) => ns.startsWith(`ovnlab-${id}-`))).length;
-    let runningContainers = 0;
-    try {
-        runningContainers = readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
-            try {
-                return readFileSync(`/proc/${p}/cmdline`, "utf8").startsWith("sleep\u00002147483647");
-            } catch {
-                return false;
-            }
-        }).length;
-    } catch {
-        // /proc unreadable: leave 0
-    }
-    return { load1, load5, load15, otherNamespaces, runningContainers };
-}
-
-interface ProcInfo {
-    ppid: number;
-    /** The program's name; node processes by what they run (the Pulumi program or the provider). */
-    label: string;
-    rssKiB: number;
-    /** utime + stime so far, seconds. */
-    cpu: number;
-}
-
-/** Labels once given stick to their PID (a process may retitle itself, which rewrites its cmdline). */
-const stickyLabels = new Map<number, string>();
-
-function processLabel(pid: number, comm: string, parentComm: string | undefined): string {
-    if (comm !== "node") return comm;
-    const known = stickyLabels.get(pid);
-    if (known) return known;
-    let label = "node";
-    try {
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-        if (cmdline.includes("dynamic-provider")) label = "node (dynamic providers)";
-        else if (cmdline.includes("provider/main.js")) label = "node (ovnlab provider)";
-        else if (cmdline.includes("cmd/run")) label = "node (program)";
-    } catch {
-        // exited
-    }
-    // The language host runs the program; the CLI runs the provider plugins.
-    if (label === "node" && parentComm === "pulumi-language") label = "node (program)";
-    if (label === "node" && (parentComm === "pulumi" || parentComm === "pulumi-resource")) label = "node (provider)";
-    if (label !== "node") stickyLabels.set(pid, label);
-    return label;
-}
-
-function processTable(): Map<number, ProcInfo> {
-    const raw = new Map<number, { ppid: number; comm: string; rssKiB: number; cpu: number }>();
-    for (const entry of readdirSync("/proc")) {
-        if (!/^\d+$/.test(entry)) continue;
-        try {
-            const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-            const close = stat.lastIndexOf(")");
-            const comm = stat.slice(stat.indexOf("(") + 1, close);
-            const fields = stat.slice(close + 2).split(" ");
-            // fields[0] is the state (field 3): ppid is field 4, utime/stime fields 14/15, rss (pages) field 24.
-            raw.set(Number(entry), {
-                ppid: Number(fields[1]), comm, rssKiB: Number(fields[21]) * PAGE_KIB, cpu: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS,
-            });
-        } catch {
-            // exited while we looked
-        }
-    }
-    const table = new Map<number, ProcInfo>();
-    for (const [pid, p] of raw) {
-        table.set(pid, { ppid: p.ppid, label: processLabel(pid, p.comm, raw.get(p.ppid)?.comm), rssKiB: p.rssKiB, cpu: p.cpu });
-    }
-    return table;
-}
-
-/**
- * Samples `root`'s process tree until stopped: the peak of its summed RSS, the
- * peak RSS and the CPU seconds per kind of process (processes living less than
- * the 0.5 s interval are mostly missed; their CPU is in the command's total).
- */
-function treeSampler(root: number): { stop(): { peakMiB: number; peaks: Record<string, number>; cpu: Record<string, number> } } {
-    let peakKiB = 0;
-    const peaks: Record<string, number> = {};
-    const cpuByPid = new Map<number, { label: string; cpu: number }>();
-    const sample = () => {
-        const table = processTable();
-        const children = new Map<number, number[]>();
-        for (const [pid, info] of table) children.set(info.ppid, [...(children.get(info.ppid) ?? []), pid]);
-        let total = 0;
-        const queue = [root];
-        while (queue.length > 0) {
-            const pid = queue.pop()!;
-            const info = table.get(pid);
-            if (info) {
-                total += info.rssKiB;
-                peaks[info.label] = Math.max(peaks[info.label] ?? 0, info.rssKiB);
-                cpuByPid.set(pid, { label: info.label, cpu: info.cpu });
-            }
-            queue.push(...(children.get(pid) ?? []));
-        }
-        peakKiB = Math.max(peakKiB, total);
-    };
-    const timer = setInterval(sample, 500);
-    return {
-        stop() {
-            clearInterval(timer);
-            const mib = (kib: number) => Math.round((kib / 1024) * 10) / 10;
-            const cpu: Record<string, number> = {};
-            for (const { label, cpu: seconds } of cpuByPid.values()) cpu[label] = Math.round(((cpu[label] ?? 0) + seconds) * 100) / 100;
-            return { peakMiB: mib(peakKiB), peaks: Object.fromEntries(Object.entries(peaks).map(([k, v]) => [k, mib(v)])), cpu };
-        },
-    };
-}
-
-/** Runs argv in its own process group, timed, with its output collected. */
-async function timed(argv: string[], options: { cwd: string; env?: Record<string, string>; ownLabs: string[]; cleanup?: boolean }): Promise<Timed> {
-    // After a signal only clean-up commands run.
-    if (stopping && !options.cleanup) throw new Error("stopped by a signal");
-    const load = currentLoad(options.ownLabs);
-    const cpuBefore = selfChildrenCpu();
-    const startedMs = Date.now();
-    const start = performance.now();
-    const child = spawn(argv[0], argv.slice(1), {
-        cwd: options.cwd,
-        env: { ...process.env, ...(options.env ?? {}) },
-        detached: true,
-        stdio: ["ignore", "pipe", "pipe"],
-    });
-    if (child.pid === undefined) throw new Error(`${argv[0]} did not start`);
-    const pgid = child.pid;
-    const sampler = treeSampler(pgid);
-    let output = "";
-    child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const done = new Promise<number | null>((resolveDone) => child.on("close", (code) => resolveDone(code)));
-    inFlight = { pgid, done };
-    const timer = setTimeout(() => {
-        console.error(`[labUp] ${argv.slice(0, 3).join(" ")}: still running after ${COMMAND_TIMEOUT_MS / 1000} s, interrupting`);
-        signalGroup(pgid, "SIGINT");
-        setTimeout(() => signalGroup(pgid, "SIGKILL"), 60_000).unref();
-    }, COMMAND_TIMEOUT_MS);
-    const code = await done;
-    clearTimeout(timer);
-    inFlight = undefined;
-    const seconds = (performance.now() - start) / 1000;
-    const tree = sampler.stop();
-    return { seconds, code, cpu: selfChildrenCpu() - cpuBefore, treePeakMiB: tree.peakMiB, treePeaks: tree.peaks, treeCpu: tree.cpu, startedMs, load, output };
-}
-
-/** OVNLAB_BENCH_LOG_DIR: where to keep every timed command's output (default: not kept). */
-const LOG_DIR = process.env.OVNLAB_BENCH_LOG_DIR ?? "";
-
-function keepLog(name: string, t: Timed | undefined): void {
-    if (!LOG_DIR || !t) return;
-    mkdirSync(LOG_DIR, { recursive: true });
-    writeFileSync(join(LOG_DIR, `${name}.log`), t.output);
-}
-
-function tail(output: string, lines = 30): string {
-    return output.replace(/\u001b\[[0-9;]*m/g, "").trim().split("\n").slice(-lines).join("\n");
-}
-
-function mustSucceed(what: string, result: Timed): Timed {
-    if (result.code !== 0) throw new Error(`${what} exited with ${result.code}:\n${tail(result.output)}`);
-    return result;
-}
-
-// ---- Checks and memory -----------------------------------------------------------------
-
-interface PingResult {
-    from: string;
-    ip: string;
-    ok: boolean;
-    /** Rounds of `ping -c 3 -W 2` until one got a reply. */
-    attempts: number;
-    received: number;
-}
-
-async function pingFrom(labId: string, from: string, ip: string): Promise<PingResult> {
-    let received = 0;
-    let attempts = 0;
-    while (attempts < 5 && received === 0) {
-        attempts++;
-        const run = await timed(["docker", "exec", `ovnlab-${labId}-${from}`, "ping", "-c", "3", "-W", "2", ip], { cwd: PROJECT_ROOT, ownLabs: [] });
-        received = Number(/(\d+) packets received/.exec(run.output)?.[1] ?? "0");
-        if (received === 0) await sleep(1000);
-    }
-    return { from, ip, ok: received > 0, attempts, received };
-}
-
-async function verifyPings(labId: string, size: Size): Promise<PingResult[]> {
-    const results: PingResult[] = [];
-    for (const pair of pingPairs(size)) results.push(await pingFrom(labId, pair.from, pair.ip));
-    return results;
-}
-
-interface DaemonMemory {
-    daemon: string;
-    pid: number;
-    hwmMiB: number;
-    rssMiB: number;
-}
-
-interface NodeMemory {
-    node: string;
-    /** "central" for the node that also runs NB, SB and ovn-northd. */
-    role: "central" | "chassis";
-    daemons: DaemonMemory[];
-}
-
-function statusKiB(status: string, key: string): number {
-    return Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? "0");
-}
-
-function daemonMemory(daemon: string, pidfile: string): DaemonMemory | undefined {
-    try {
-        const pid = Number(readFileSync(pidfile, "utf8").trim());
-        // Only the process started with this very pidfile (a PID may have been reused).
-        if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(`--pidfile=${pidfile}`)) return undefined;
-        const status = readFileSync(`/proc/${pid}/status`, "utf8");
-        const mib = (kib: number) => Math.round((kib / 1024) * 10) / 10;
-        return { daemon, pid, hwmMiB: mib(statusKiB(status, "VmHWM")), rssMiB: mib(statusKiB(status, "VmRSS")) };
-    } catch {
-        return undefined;
-    }
-}
-
-function labMemory(stateDir: string, nodes: number): NodeMemory[] {
-    const result: NodeMemory[] = [];
-    for (let n = 1; n <= nodes; n++) {
-        const run = join(stateDir, `node${n}`, "run");
-        const daemons = [
-            daemonMemory("ovsdb-server", join(run, "ovsdb-server.pid")),
-            daemonMemory("ovs-vswitchd", join(run, "ovs-vswitchd.pid")),
-            daemonMemory("ovn-controller", join(run, "ovn-controller.pid")),
-        ];
-        if (n === 1) {
-            const central = join(stateDir, "central");
-            daemons.push(
-                daemonMemory("NB ovsdb-server", join(central, "ovnnb_db.pid")),
-                daemonMemory("SB ovsdb-server", join(central, "ovnsb_db.pid")),
-                daemonMemory("ovn-northd", join(central, "ovn-northd.pid")),
-            );
-        }
-        result.push({ node: `node${n}`, role: n === 1 ? "central" : "chassis", daemons: daemons.filter((d): d is DaemonMemory => d !== undefined) });
-    }
-    return result;
-}
-
-/** Processes whose command line mentions the state directory (none should be left after teardown). */
-function processesOf(stateDir: string): number[] {
-    return readdirSync("/proc").filter((p) => /^\d+$/.test(p)).flatMap((pid) => {
-        try {
-            return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(stateDir) ? [Number(pid)] : [];
-        } catch {
-            return [];
-        }
-    });
-}
-
-function leftovers(labId: string, stateDir: string): string[] {
-    const found: string[] = [];
-    const add = (what: string, items: (string | number)[]) => items.length > 0 && found.push(`${what}: ${items.join(", ")}`);
-    add("namespaces", labNamespaces(labId));
-    add("links", labLinks(labId));
-    add("containers", labContainers(labId));
-    add("iptables rules", labIptablesRules(labId));
-    add("processes", processesOf(stateDir));
-    if (existsSync(stateDir)) found.push(`state directory ${stateDir}`);
-    return found;
-}
-
-// ---- One lab, both ways ------------------------------------------------------------------
 
 interface LabResult {
     size: string;
@@ -501,49 +130,6 @@ interface LabResult {
     error?: string;
 }
 
-/** `[manual] <phase> <seconds>` lines of the manual script. */
-function manualPhases(output: string): Record<string, number> {
-    return Object.fromEntries([...output.matchAll(/^\[manual\] (\S+) ([\d.]+)$/gm)].map((m) => [m[1], Number(m[2])]));
-}
-
-function pulumiDuration(output: string): string | undefined {
-    return /Duration: (\S+)/.exec(output)?.[1];
-}
-
-/** Mean and max of the "created (Ns)" / "deleted (Ns)" lines per resource type. */
-function perTypeSeconds(output: string, verb: "created" | "deleted"): Record<string, string> {
-    const byType: Record<string, number[]> = {};
-    const pattern = new RegExp(`^\\s*[-+]\\s+(\\S+) \\S+ ${verb} \\((\\d+(?:\\.\\d+)?)s\\)`, "gm");
-    for (const match of output.replace(/\u001b\[[0-9;]*m/g, "").matchAll(pattern)) {
-        (byType[match[1].replace(/^ovnlab:/, "")] ??= []).push(Number(match[2]));
-    }
-    return Object.fromEntries(Object.entries(byType).map(([type, s]) => [
-        type, `n=${s.length} mean ${(s.reduce((a, b) => a + b, 0) / s.length).toFixed(1)} s max ${Math.max(...s)} s`,
-    ]));
-}
-
-/**
- * When the engine reported its first and last resource event, in seconds after
- * the command was started (engine timestamps are whole seconds: +-1 s). Before
- * the first: CLI, language host, Node.js and the program's start; after the
- * last: the final checkpoint and exits.
- */
-function eventTimeline(eventLog: string, run: Timed): string {
-    if (!existsSync(eventLog)) return "?";
-    const times: number[] = [];
-    for (const line of readFileSync(eventLog, "utf8").split("\n")) {
-        if (!line.trim()) continue;
-        try {
-            const event = JSON.parse(line) as { timestamp?: number; resourcePreEvent?: unknown; resOutputsEvent?: unknown };
-            if ((event.resourcePreEvent || event.resOutputsEvent) && event.timestamp) times.push(event.timestamp);
-        } catch {
-            // a partial last line
-        }
-    }
-    if (times.length === 0) return "no resource events";
-    const at = (t: number) => Math.max(0, t - run.startedMs / 1000).toFixed(0);
-    return `first resource event at ~${at(Math.min(...times))} s, last at ~${at(Math.max(...times))} s, exit at ${run.seconds.toFixed(1)} s`;
-}
 
 async function pulumiLab(size: Size, ownLabs: string[]): Promise<LabResult> {
     const labId = uniqueLabId();
@@ -589,7 +175,7 @@ async function pulumiLab(size: Size, ownLabs: string[]): Promise<LabResult> {
         // ovnlab 0.1's dynamic providers stored their serialized code here; 0 since the provider plugin.
         const providerText = (props: Record<string, unknown> | undefined) => (typeof props?.__provider === "string" ? props.__provider.length : 0);
         result.providerKiB = Math.round(stateResources.reduce((sum, r) => sum + providerText(r.inputs) + providerText(r.outputs), 0) / 1024);
-        result.pings = await verifyPings(labId, size);
+        result.pings = await verifyPings(labId, pingPairs(size));
         result.memory = labMemory(stateDir, size.nodes);
 
         result.noopUp = mustSucceed("pulumi up (no changes)", await pulumi("noop", "up", "--yes", "--skip-preview"));
@@ -648,7 +234,7 @@ async function manualLab(size: Size, ownLabs: string[]): Promise<LabResult> {
     try {
         result.up = mustSucceed("manual-lab.sh up", await script("up"));
         log(`${size.label} manual: up ${result.up.seconds.toFixed(1)} s`);
-        result.pings = await verifyPings(labId, size);
+        result.pings = await verifyPings(labId, pingPairs(size));
         result.memory = labMemory(stateDir, size.nodes);
         result.down = mustSucceed("manual-lab.sh down", await script("down"));
         down = true;
@@ -666,10 +252,6 @@ async function manualLab(size: Size, ownLabs: string[]): Promise<LabResult> {
 }
 
 // ---- Report -------------------------------------------------------------------------------
-
-function log(message: string): void {
-    console.error(`[labUp ${new Date().toISOString().slice(11, 19)}] ${message}`);
-}
 
 const loadText = (t: Timed | undefined) => (t ? `${t.load.load1.toFixed(2)}/${t.load.load5.toFixed(2)}/${t.load.load15.toFixed(2)}` : "-");
 const secs = (t: Timed | undefined) => (t ? `${t.seconds.toFixed(1)} (load ${t.load.load1.toFixed(1)})` : "-");
@@ -719,6 +301,7 @@ function report(results: LabResult[]): string {
 }
 
 async function main(): Promise<void> {
+    benchName("labUp");
     const args = process.argv.slice(2);
     const sizesArg = args.includes("--sizes") ? args[args.indexOf("--sizes") + 1] ?? "" : "2x2,4x10";
     const manualFirst = args.includes("--manual-first");
@@ -740,7 +323,7 @@ async function main(): Promise<void> {
         const ways = (manualFirst ? [manualLab, pulumiLab] : [pulumiLab, manualLab])
             .filter((way) => only === undefined || (only === "pulumi") === (way === pulumiLab));
         for (const way of ways) {
-            if (stopping) break;
+            if (isStopping()) break;
             const r = await way(size, ownLabs);
             results.push(r);
             for (const [step, t] of [["up", r.up], ["noop", r.noopUp], ["down", r.down]] as const) keepLog(`${r.size}-${r.way}-${r.labId}-${step}`, t);
@@ -749,24 +332,6 @@ async function main(): Promise<void> {
     }
     console.log(`\n${report(results)}`);
     if (results.some((r) => r.error || r.leftovers.length > 0 || r.pings.some((p) => !p.ok))) process.exitCode = 1;
-}
-
-/** The project the stacks copy: the working tree (test/helpers/pulumiStack.ts), marked when it differs from HEAD. */
-function projectLabel(): string {
-    try {
-        const git = (...args: string[]) => execFileSync("git", ["-C", PROJECT_ROOT, ...args], { encoding: "utf8" }).trim();
-        const dirty = git("status", "--porcelain", "--", "Pulumi.yaml", "index.ts", "components") !== "";
-        return `working tree at ${git("rev-parse", "--short", "HEAD")}${dirty ? ", with uncommitted changes to the program" : ""}`;
-    } catch {
-        return "working tree";
-    }
-}
-
-/** A timed result without its (long) output, for the JSON lines. */
-function strip(t: Timed | undefined) {
-    if (!t) return undefined;
-    const { output: _output, ...rest } = t;
-    return rest;
 }
 
 main()
