@@ -57,8 +57,10 @@ export const dbConnectionProvider: ResourceHandler = {
         return { outs: news };
     },
     async delete(_id: string, props: DbConnectionArgs) {
-        // The database may already be gone with its central; nothing is left to close then.
-        const result = await runCommand(props.endpoint.transport, ctlArgv(props.tool, props.endpoint, [...(props.ssl ? [delSsl()] : []), delConnection()]), { allowFailure: true, timeoutMs: 15_000 });
+        // The database may already be gone with its central; nothing is left to close then. The timeout is for a
+        // central that answers slowly, not for one that is gone (that fails at once): over SSH into a QEMU TCG guest,
+        // beside the destroy's other commands, this took more than 15 s (test/vm, 2026-12-03).
+        const result = await runCommand(props.endpoint.transport, ctlArgv(props.tool, props.endpoint, [...(props.ssl ? [delSsl()] : []), delConnection()]), { allowFailure: true, timeoutMs: 60_000 });
         if (result.code !== 0 && !/No such file|Connection refused|database connection failed/i.test(result.stderr)) {
             throw new Error(`${props.tool} del-connection failed: ${result.stderr.trim()}`);
         }
